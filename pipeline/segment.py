@@ -8,6 +8,8 @@ so sentences never cross paragraphs, and records each sentence's paragraph index
 
 from __future__ import annotations
 
+import bisect
+import re
 from functools import lru_cache
 
 import spacy
@@ -44,15 +46,17 @@ def load_nlp(disable: tuple[str, ...] = ()) -> Language:
     return nlp
 
 
+def paragraph_starts(text: str) -> list[int]:
+    """Character offsets where each paragraph (a non-empty line) begins."""
+    return [m.start() for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
+
+
 def set_paragraphs(doc: Doc) -> Doc:
-    """Number each sentence by the paragraph (block of text between line breaks) it sits in."""
-    paragraph = 0
-    previous_end = 0
+    """Number each sentence by the paragraph (non-empty line) its first character sits in."""
+    starts = paragraph_starts(doc.text)
     for sent in doc.sents:
-        if "\n" in doc.text[previous_end : sent.start_char]:
-            paragraph += 1
-        sent._.paragraph = paragraph
-        previous_end = sent.end_char
+        first = sent.start_char + len(sent.text) - len(sent.text.lstrip())
+        sent._.paragraph = max(bisect.bisect_right(starts, first) - 1, 0)
     return doc
 
 

@@ -1,0 +1,88 @@
+"""Turn one article into its records: segment, extract, then describe each attribution.
+
+This is the one place the stages meet; each stage is a plain function over dataclasses.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from spacy.tokens import Doc
+
+from pipeline.extractors import get_extractor
+from pipeline.schema import Article, Attribution, Record, RoleSpan, Speaker
+from pipeline.segment import load_nlp, segment
+
+OPEN_QUOTES = "\"“«‘'"
+QUOTED = re.compile(r"[\"“«‘][^\"“”«»‘’]*[\"”»’]")
+
+
+def quote_kind(text: str, content: RoleSpan) -> str:
+    """``direct`` when the content is all inside quotation marks, ``mixed`` when part is,
+    ``indirect`` otherwise."""
+    body = content.text.strip()
+    if not body:
+        return "indirect"
+    quoted = sum(len(m.group()) for m in QUOTED.finditer(body))
+    if quoted >= len(body) - 2 or (body[0] in OPEN_QUOTES and body.rstrip(".,")[-1:] in "\"”»’"):
+        return "direct"
+    # An unmatched opening mark at the start: a quote continuing into the next paragraph.
+    if body[0] in OPEN_QUOTES and not quoted:
+        return "direct"
+    return "mixed" if quoted else "indirect"
+
+
+def sentence_indexes(doc: Doc, attribution: Attribution) -> list[int]:
+    """Indexes (in document order) of the sentences any role of the attribution touches."""
+    starts = [s.start_char for s in doc.sents]
+    roles = (attribution.content, attribution.cue, attribution.source)
+    touched = {
+        bisect.bisect_right(starts, pos) - 1
+        for role in roles
+        if role is not None
+        for s, e in role.spans
+        for pos in (s, max(s, e - 1))
+    }
+    return sorted(i for i in touched if i >= 0)
+
+
+def mention_speaker(doc: Doc, source: RoleSpan | None) -> Speaker | None:
+    """The speaker as far as the mention itself tells: its text and spaCy entity type."""
+    if source is None:
+        return None
+    label = next(
+        (ent.label_ for ent in doc.ents if ent.start_char < source.end and source.start < ent.end_char),
+        None,
+    )
+    kind = {"PERSON": "person", "ORG": "organisation", "NORP": "group", "GPE": "organisation"}.get(label or "", "unnamed")
+    return Speaker(mention=source.text, type=kind, entity_label=label, mentions=list(source.spans))
+
+
+def records_for(doc: Doc, attributions: list[Attribution], model: str) -> list[Record]:
+    """Describe each attribution of a segmented article as an output record."""
+    article: Article = doc._.article
+    ordered = sorted(attributions, key=lambda a: (a.content.start if a.content.spans else 0))
+    records = []
+    for n, attribution in enumerate(ordered, start=1):
+        records.append(
+            Record(
+                doc_id=article.id,
+                id=f"{article.id}:{n}",
+                content=attribution.content,
+                cue=attribution.cue,
+                source=attribution.source,
+                kind=attribution.kind or quote_kind(article.text, attribution.content),
+                sentences=sentence_indexes(doc, attribution),
+                confidence=attribution.confidence,
+                model=model,
+                speaker=mention_speaker(doc, attribution.source),
+            )
+        )
+    return records
+
+
+def annotate(article: Article, model: str = "fast") -> list[Record]:
+    """All records for one article (pipeline and model load once per process)."""
+    doc = segment(article, load_nlp())
+    return records_for(doc, get_extractor(model)(doc), model)

@@ -1,0 +1,73 @@
+"""The ``quotewise`` command: argument parsing only; each subcommand calls one stage's function."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="quotewise", description="Who said what in news articles.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("extract", help="write one JSON line per attribution")
+    p.add_argument("inputs", nargs="+", help="folders of .txt, .txt files, JSONL files, or - for stdin")
+    p.add_argument("-o", "--output", required=True, help="records JSONL to write")
+    p.add_argument("-m", "--model", default="fast", help="fast, default or accurate")
+    p.add_argument("-j", "--jobs", type=int, default=1, help="worker processes")
+    p.add_argument("--resume", action="store_true", help="continue a crashed run: skip articles already written")
+    p.add_argument("--errors", help="where to report bad articles (default: OUTPUT.errors.jsonl)")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    p = sub.add_parser("eval", help="score an extractor against a PolNeAR-style gold folder")
+    p.add_argument("gold", help="gold folder (brat .ann beside .txt, or PolNeAR's text/ + attributions/)")
+    p.add_argument("-m", "--model", default="fast", help="model to run on the gold texts")
+    p.add_argument("-p", "--predictions", help="score this records JSONL instead of running a model")
+    p.add_argument("--out", default="eval/results", help="folder for the JSON and markdown reports")
+    p.add_argument("--name", help="report name (default: the model name)")
+
+    p = sub.add_parser("summary", help="print a readable who-said-what from a records JSONL")
+    p.add_argument("records", help="records JSONL written by extract")
+
+    for name, what in (("times", "time expressions"), ("numbers", "quantities")):
+        p = sub.add_parser(name, help=f"annotate every {what[:-1]} in each article, one JSON line each")
+        p.add_argument("input", help="JSONL with id, text and date (or - for stdin)")
+        p.add_argument("-o", "--output", required=True)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "extract":
+        from pipeline.batch import run_extract
+
+        return run_extract(
+            args.inputs,
+            args.output,
+            model=args.model,
+            jobs=args.jobs,
+            resume=args.resume,
+            errors=args.errors,
+            progress=not args.no_progress,
+        )
+    if args.command == "eval":
+        from pipeline.evaluate import run_eval
+
+        return run_eval(args.gold, model=args.model, predictions=args.predictions, out_dir=args.out, name=args.name)
+    if args.command == "summary":
+        from pipeline.summary import print_summary
+
+        return print_summary(args.records)
+    if args.command == "times":
+        from pipeline.timex import run_times
+
+        return run_times(args.input, args.output)
+    if args.command == "numbers":
+        from pipeline.quantities import run_numbers
+
+        return run_numbers(args.input, args.output)
+    raise AssertionError(args.command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,152 @@
+"""Read articles from folders of ``.txt`` files, JSONL files, stdin or a ``datasets.Dataset``.
+
+Everything streams: one article at a time, so memory stays flat in the number of articles.
+A bad article never stops the stream: it comes out as an :class:`InputError` carrying its id
+and the reason, for the batch runner to report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from pipeline.schema import Article
+
+# An article this long is almost certainly a dump, not news; spaCy would need ~GBs for it.
+MAX_ARTICLE_CHARS = 1_000_000
+# Share of control characters above which decoded text is treated as binary.
+_BINARY_SHARE = 0.01
+_ALLOWED_CONTROL = set("\n\r\t\f\v")
+
+
+@dataclass(frozen=True)
+class InputError:
+    """An article that could not be read or is not fit to process."""
+
+    doc_id: str
+    source: str  # file (and line) it came from
+    reason: str
+
+
+def problem_with(text: str) -> str | None:
+    """Why ``text`` is not a processable article, or ``None`` when it is."""
+    if not text.strip():
+        return "empty article"
+    if "\x00" in text:
+        return "binary content (NUL bytes)"
+    control = sum(1 for c in text[:100_000] if c < " " and c not in _ALLOWED_CONTROL)
+    if control > _BINARY_SHARE * min(len(text), 100_000):
+        return f"binary content ({control} control characters)"
+    if len(text) > MAX_ARTICLE_CHARS:
+        return f"article too large ({len(text):,} characters; limit {MAX_ARTICLE_CHARS:,})"
+    return None
+
+
+def _decode(data: bytes) -> tuple[str | None, str | None]:
+    """UTF-8 text (a BOM is dropped) or the reason it is not."""
+    if b"\x00" in data[:100_000]:
+        return None, "binary content (NUL bytes)"
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as e:
+        return None, f"not UTF-8: byte 0x{data[e.start]:02x} at offset {e.start} ({e.reason})"
+
+
+def read_text_file(path: Path) -> Article | InputError:
+    """One ``.txt`` article; its id is the file stem."""
+    if path.stat().st_size > 4 * MAX_ARTICLE_CHARS:
+        return InputError(path.stem, str(path), f"article too large ({path.stat().st_size:,} bytes)")
+    text, reason = _decode(path.read_bytes())
+    reason = reason or problem_with(text or "")
+    if reason:
+        return InputError(path.stem, str(path), reason)
+    return Article(id=path.stem, text=text or "")
+
+
+def _parse_date(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def article_from_mapping(row: dict[str, Any], source: str, fallback_id: str) -> Article | InputError:
+    """Build an article from a JSONL object or a dataset row (``id``, ``text``, optional metadata)."""
+    doc_id = str(row.get("id") or fallback_id)
+    text = row.get("text")
+    if not isinstance(text, str):
+        return InputError(doc_id, source, "missing 'text' field" if text is None else "'text' is not a string")
+    if reason := problem_with(text):
+        return InputError(doc_id, source, reason)
+    try:
+        date = _parse_date(row.get("date"))
+    except ValueError:
+        return InputError(doc_id, source, f"'date' is not an ISO date: {row.get('date')!r}")
+    return Article(
+        id=doc_id,
+        text=text,
+        date=date,
+        title=row.get("title"),
+        outlet=row.get("outlet"),
+        url=row.get("url"),
+    )
+
+
+def read_jsonl(stream: TextIO | Iterable[str], source: str) -> Iterator[Article | InputError]:
+    """Articles from JSON Lines; a malformed line becomes an error named ``source:line``."""
+    for lineno, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        where = f"{source}:{lineno}"
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as e:
+            yield InputError(where, where, f"malformed JSON line: {e.msg} at column {e.colno}")
+            continue
+        if not isinstance(row, dict):
+            yield InputError(where, where, "JSON line is not an object")
+            continue
+        yield article_from_mapping(row, where, fallback_id=where)
+
+
+def _read_jsonl_file(path: Path) -> Iterator[Article | InputError]:
+    # surrogateescape keeps one undecodable line from hiding the rest of the file;
+    # the escaped bytes then mark just that article as not UTF-8.
+    with path.open(encoding="utf-8", errors="surrogateescape") as f:
+        for item in read_jsonl(f, str(path)):
+            if isinstance(item, Article) and any("\udc80" <= c <= "\udcff" for c in item.text):
+                yield InputError(item.id, str(path), "not UTF-8: undecodable bytes in 'text'")
+            else:
+                yield item
+
+
+def read_inputs(inputs: Iterable[str | Path]) -> Iterator[Article | InputError]:
+    """Stream articles from each input: a folder of ``.txt``, a ``.txt`` file, a JSONL file or ``-``."""
+    for item in inputs:
+        if str(item) == "-":
+            yield from read_jsonl(sys.stdin, "<stdin>")
+            continue
+        path = Path(item)
+        if path.is_dir():
+            for txt in sorted(path.glob("*.txt")):
+                yield read_text_file(txt)
+        elif path.suffix.lower() in (".jsonl", ".json", ".ndjson"):
+            yield from _read_jsonl_file(path)
+        elif path.is_file():
+            yield read_text_file(path)
+        else:
+            yield InputError(path.stem, str(path), "no such file or folder")
+
+
+def read_dataset(dataset: Iterable[dict[str, Any]]) -> Iterator[Article | InputError]:
+    """Articles from a Hugging Face ``datasets.Dataset`` (or any iterable of row dicts)."""
+    for index, row in enumerate(dataset):
+        yield article_from_mapping(row, f"dataset[{index}]", fallback_id=f"row-{index}")
