@@ -59,13 +59,15 @@ def main(argv: list[str] | None = None) -> int:
 
         return print_summary(args.records)
     if args.command == "times":
-        from pipeline.timex import run_times
+        from pipeline.figures import write_annotations
+        from pipeline.timex import find_times
 
-        return run_times(args.input, args.output)
+        return write_annotations(args.input, args.output, lambda a: find_times(a.text, a.date))
     if args.command == "numbers":
-        from pipeline.quantities import run_numbers
+        from pipeline.figures import write_annotations
+        from pipeline.quantities import find_quantities
 
-        return run_numbers(args.input, args.output)
+        return write_annotations(args.input, args.output, lambda a: find_quantities(a.text))
     raise AssertionError(args.command)
 
 

@@ -1,0 +1,32 @@
+"""``quotewise times`` / ``quotewise numbers``: annotate whole articles, one JSON line per item."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from pipeline.reading import InputError, read_inputs
+from pipeline.schema import Article
+
+
+def write_annotations(source: str, output: str, annotate: Callable[[Article], list[Any]]) -> int:
+    """Write ``{"doc_id", ...item}`` for every item ``annotate`` finds in every article.
+
+    Bad input lines are reported on stderr with their id and reason and the run goes on;
+    the exit code is 1 when any article failed, else 0.
+    """
+    failed = 0
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    with open(output, "w", encoding="utf-8") as out:
+        for article in read_inputs([source]):
+            if isinstance(article, InputError):
+                failed += 1
+                print(f"quotewise: skipped {article.doc_id} ({article.source}): {article.reason}", file=sys.stderr)
+                continue
+            for item in annotate(article):
+                out.write(json.dumps({"doc_id": article.id, **asdict(item)}, ensure_ascii=False) + "\n")
+    return 1 if failed else 0
