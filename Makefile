@@ -19,7 +19,7 @@ run: setup  ## extract the bundled example articles and print who said what
 	$(QW) extract corpus/examples -o out/examples.jsonl --model $(MODEL)
 	$(QW) summary out/examples.jsonl
 
-test:  ## the whole test suite (fast: no training beyond a few steps, no timing)
+test: setup  ## the whole test suite (fast: no training beyond a few steps, no timing)
 	$(PY) -m pytest -q -n 2 tests
 
 eval:  ## score every model on PolNeAR dev (+ speakers, numbers, times gold); reports in eval/results/

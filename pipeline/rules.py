@@ -1,0 +1,255 @@
+"""The ``fast`` model: quotation marks plus the dependency parse, cues from PolNeAR train.
+
+A token is a cue when its lemma heads gold cues in train often enough (``models/fast/cues.json``,
+built by :mod:`pipeline.cues`) and the parse gives it something said: a clausal complement
+("X said that ..."), a quote after it ("X said: “...”"), an inverted report ("..., X said"),
+or "according to X". The subject is the source. Contents snap outwards to the quotation
+marks they sit in, and quote paragraphs that continue an attributed quote are joined to it.
+Span conventions follow PolNeAR: content keeps "that" and the quote marks, drops the final
+comma or (outside quotes) full stop.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.cues import CueLexicon
+from pipeline.extractors import register
+from pipeline.schema import Attribution, RoleSpan
+
+LEXICON_PATH = Path(__file__).resolve().parent.parent / "models" / "fast" / "cues.json"
+
+MIN_PRECISION = 0.2  # cue precision in train below which a lemma is not trusted (tuned on dev)
+MIN_CUE_COUNT = 5
+MIN_OBJECT_PRECISION = 0.25  # an object is content only after a reliable cue (tuned on dev)
+CUE_AUX_DEPS = ("aux", "auxpass", "neg")
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+INVERTED_DEPS = ("parataxis", "ccomp", "advcl")
+# How much each pattern is worth, on top of the cue lemma's precision.
+PATTERN_WEIGHT = {"quote": 0.95, "according": 0.9, "ccomp": 0.8, "inverted": 0.75, "xcomp": 0.5, "object": 0.4}
+OPEN_MARKS = ("“", "«", "``")
+STRAIGHT_MARKS = ('"', "''")
+CLOSE_MARKS = ("”", "»")
+TRIM = " \t\n,;:—–-"
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Characters from an opening quotation mark to its closing one (inclusive)."""
+
+    start: int
+    end: int
+    closed: bool
+
+
+def find_quotes(text: str) -> list[Quote]:
+    """Double-quoted stretches, paragraph by paragraph; an unclosed quote runs to the line end.
+
+    Curly marks pair by direction; straight ``"`` marks alternate open/close within a line.
+    """
+    quotes: list[Quote] = []
+    for line in re.finditer(r"[^\n]+", text):
+        opened: int | None = None
+        # NYT writes quotes with doubled apostrophes: ''like this''.
+        for m in re.finditer(r"''|``|[\"“”«»]", line.group()):
+            mark, pos = m.group(), line.start() + m.start()
+            if opened is None and (mark in OPEN_MARKS or mark in STRAIGHT_MARKS):
+                opened = pos
+            elif opened is not None and (mark in CLOSE_MARKS or mark in STRAIGHT_MARKS):
+                quotes.append(Quote(opened, pos + len(mark), True))
+                opened = None
+        if opened is not None:
+            quotes.append(Quote(opened, line.end(), False))
+    return quotes
+
+
+def _trim(text: str, start: int, end: int, keep_period: bool = False) -> tuple[int, int]:
+    """Shrink a char range past surrounding punctuation and spaces PolNeAR leaves out."""
+    strip_end = TRIM if keep_period else TRIM + "."
+    while start < end and text[start] in TRIM:
+        start += 1
+    while end > start and text[end - 1] in strip_end:
+        end -= 1
+    return start, end
+
+
+def _subtree_range(token: Token, exclude: Token | None = None) -> tuple[int, int]:
+    """Char range of a token's subtree, optionally without another token's subtree at its edge."""
+    tokens = [t for t in token.subtree if exclude is None or t not in set(exclude.subtree)]
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+
+
+def _snap_to_quote(start: int, end: int, quotes: list[Quote], cue: Token) -> tuple[int, int]:
+    """Grow a content range to whole quotes it overlaps, never over the cue."""
+    for q in quotes:
+        if q.start < end and start < q.end and not (q.start <= cue.idx < q.end):
+            start, end = min(start, q.start), max(end, q.end)
+    return start, end
+
+
+class RuleExtractor:
+    name = "fast"
+
+    def __init__(self, lexicon: CueLexicon) -> None:
+        self.lexicon = lexicon
+        self.trusted = {
+            lemma
+            for lemma, (count, _, precision) in lexicon.lemmas.items()
+            if count >= MIN_CUE_COUNT and precision >= MIN_PRECISION
+        }
+
+    def __call__(self, doc: Doc) -> list[Attribution]:
+        text = doc.text
+        quotes = find_quotes(text)
+        found: list[Attribution] = []
+        taken: set[int] = set()  # content characters already attributed
+        for sent in doc.sents:
+            for token in sent:
+                attribution = self._from_cue(token, sent, quotes, text)
+                if attribution is None:
+                    continue
+                chars = {i for s, e in attribution.content.spans for i in range(s, e)}
+                if chars & taken:
+                    continue
+                taken |= chars
+                found.append(attribution)
+        return self._join_continued_quotes(found, quotes, text)
+
+    # -- one cue ------------------------------------------------------------------------
+    def _from_cue(self, token: Token, sent: Span, quotes: list[Quote], text: str) -> Attribution | None:
+        lemma = token.lemma_.lower()
+        if lemma == "accord" and any(c.lower_ == "to" for c in token.children):
+            return self._according_to(token, sent, quotes, text)
+        if lemma not in self.trusted or token.pos_ not in ("VERB", "AUX"):
+            return None
+        content = pattern = None
+        complement = next(
+            (c for c in token.children if c.dep_ == "ccomp" or (c.dep_ == "xcomp" and c.i > token.i)), None
+        )
+        after_quote = next((q for q in quotes if token.idx < q.start < sent.end_char + 1 and q.start >= token.idx), None)
+        if after_quote is not None and not any(
+            t.dep_ in ("dobj", "ccomp") and t.idx < after_quote.start for t in token.children if t.i > token.i
+        ):
+            content, pattern = (after_quote.start, after_quote.end), "quote"
+        elif complement is not None:
+            content = _subtree_range(complement)
+            pattern = "ccomp" if complement.dep_ == "ccomp" else "xcomp"
+        elif token.dep_ in INVERTED_DEPS and token.head.pos_ in ("VERB", "AUX"):
+            # "..., Home Office insiders believe." / "But, he said, officials should ...":
+            # the cue hangs off the reported clause.
+            content = _subtree_range(token.head, exclude=token)
+            pattern = "inverted"
+        elif (obj := next((c for c in token.children if c.dep_ == "dobj"), None)) is not None and (
+            self.lexicon.precision(lemma) >= MIN_OBJECT_PRECISION
+        ):
+            # "Trump called the deal a disaster": attitude verbs take what they are about.
+            right = [c for c in token.rights if c.dep_ not in ("punct", "cc", "conj")]
+            content = (obj.left_edge.idx, _subtree_range(right[-1])[1]) if right else _subtree_range(obj)
+            pattern = "object"
+        else:
+            inside = next((q for q in quotes if q.start < token.idx < q.end), None)
+            before = next((q for q in reversed(quotes) if sent.start_char <= q.start and q.end <= token.idx), None)
+            if before is not None and inside is None:
+                content, pattern = (before.start, before.end), "quote"
+        if content is None:
+            return None
+        start, end = _snap_to_quote(*content, quotes, token)
+        start, end = _trim(text, start, end, keep_period=text[end - 1 : end] in "”»\"'")
+        if end - start < 2 or start <= token.idx < end:
+            return None
+        source = self._source(token, text)
+        weight = PATTERN_WEIGHT[pattern if pattern != "quote" or source is not None else "inverted"]
+        return Attribution(
+            content=RoleSpan.from_spans(text, [(start, end)]),
+            cue=RoleSpan.from_spans(text, [self._cue_range(token)]),
+            source=source,
+            confidence=round(0.5 * weight + 0.5 * self.lexicon.precision(token.lemma_.lower()), 4),
+        )
+
+    def _according_to(self, token: Token, sent: Span, quotes: list[Quote], text: str) -> Attribution | None:
+        to = next(c for c in token.children if c.lower_ == "to")
+        pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+        if pobj is None:
+            return None
+        phrase_start = token.idx
+        phrase_end = _subtree_range(token)[1]
+        # The content is the rest of the sentence, on the side away from the phrase.
+        if phrase_start - sent.start_char > sent.end_char - phrase_end:
+            start, end = sent.start_char, phrase_start
+        else:
+            start, end = phrase_end, sent.end_char
+        start, end = _trim(text, start, end)
+        if end - start < 2:
+            return None
+        return Attribution(
+            content=RoleSpan.from_spans(text, [(start, end)]),
+            cue=RoleSpan.from_spans(text, [(token.idx, to.idx + len(to))]),
+            source=RoleSpan.from_spans(text, [_trim(text, *_subtree_range(pobj), keep_period=True)]),
+            confidence=round(0.5 * PATTERN_WEIGHT["according"] + 0.5 * self.lexicon.precision("accord"), 4),
+        )
+
+    @staticmethod
+    def _cue_range(token: Token) -> tuple[int, int]:
+        """The cue verb with what PolNeAR cues keep around it: the auxiliaries and negation
+        right before it ("is demanding", "isn’t saying"), a particle ("called on") and a
+        colon introducing the quote ("said:")."""
+        doc = token.doc
+        first = token
+        while first.i > 0 and doc[first.i - 1].dep_ in CUE_AUX_DEPS and doc[first.i - 1].head == token:
+            first = doc[first.i - 1]
+        last = token
+        nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
+        if nxt is not None and nxt.dep_ == "prt" and nxt.head == token:
+            last = nxt
+            nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
+        if nxt is not None and nxt.text == ":":
+            last = nxt
+        return first.idx, last.idx + len(last)
+
+    @staticmethod
+    def _source(token: Token, text: str) -> RoleSpan | None:
+        """The cue's subject; conjoined and open-complement verbs inherit their head's."""
+        verb = token
+        for _ in range(3):
+            subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
+            if subject is not None:
+                start, end = _trim(text, *_subtree_range(subject), keep_period=True)
+                return RoleSpan.from_spans(text, [(start, end)]) if end > start else None
+            if verb.dep_ not in ("conj", "xcomp", "advcl") or verb.head is verb:
+                return None
+            verb = verb.head
+        return None
+
+    # -- quotes running on over paragraphs ------------------------------------------------
+    @staticmethod
+    def _join_continued_quotes(found: list[Attribution], quotes: list[Quote], text: str) -> list[Attribution]:
+        """Add a following unattributed quote paragraph to the quote it continues.
+
+        News style leaves a quote open at a paragraph's end and reopens it on the next line;
+        such a paragraph has no cue of its own but belongs to the same statement.
+        """
+        by_end = sorted(found, key=lambda a: a.content.end)
+        covered = {i for a in found for s, e in a.content.spans for i in range(s, e)}
+        for quote in quotes:
+            if quote.start in covered or not _starts_line(text, quote.start):
+                continue
+            previous = next((a for a in reversed(by_end) if a.content.end <= quote.start), None)
+            if previous is None or text[previous.content.end : quote.start].strip():
+                continue
+            spans = [*previous.content.spans, _trim(text, quote.start, quote.end, keep_period=True)]
+            previous.content = RoleSpan.from_spans(text, spans)
+            covered.update(range(quote.start, quote.end))
+        return found
+
+
+def _starts_line(text: str, pos: int) -> bool:
+    return pos == 0 or text[:pos].rstrip(" \t").endswith("\n")
+
+
+@register("fast")
+def fast_extractor() -> RuleExtractor:
+    return RuleExtractor(CueLexicon.load(LEXICON_PATH))
