@@ -105,18 +105,22 @@ class RuleExtractor:
     def __call__(self, doc: Doc) -> list[Attribution]:
         text = doc.text
         quotes = find_quotes(text)
+        candidates = [
+            attribution
+            for sent in doc.sents
+            for token in sent
+            if not any(q.start < token.idx < q.end for q in quotes)  # univocal: nothing nests in a quote
+            and (attribution := self._from_cue(token, sent, quotes, text)) is not None
+        ]
+        # Where two readings claim the same words, keep the more confident one.
         found: list[Attribution] = []
-        taken: set[int] = set()  # content characters already attributed
-        for sent in doc.sents:
-            for token in sent:
-                attribution = self._from_cue(token, sent, quotes, text)
-                if attribution is None:
-                    continue
-                chars = {i for s, e in attribution.content.spans for i in range(s, e)}
-                if chars & taken:
-                    continue
+        taken: set[int] = set()  # content and cue characters already attributed
+        for attribution in sorted(candidates, key=lambda a: -a.confidence):
+            chars = {i for role in (attribution.content, attribution.cue) for s, e in role.spans for i in range(s, e)}
+            if not chars & taken:
                 taken |= chars
                 found.append(attribution)
+        found.sort(key=lambda a: a.content.start)
         return self._join_continued_quotes(found, quotes, text)
 
     # -- one cue ------------------------------------------------------------------------
@@ -126,39 +130,14 @@ class RuleExtractor:
             return self._according_to(token, sent, quotes, text)
         if lemma not in self.trusted or token.pos_ not in ("VERB", "AUX"):
             return None
-        content = pattern = None
-        complement = next(
-            (c for c in token.children if c.dep_ == "ccomp" or (c.dep_ == "xcomp" and c.i > token.i)), None
-        )
-        after_quote = next((q for q in quotes if token.idx < q.start < sent.end_char + 1 and q.start >= token.idx), None)
-        if after_quote is not None and not any(
-            t.dep_ in ("dobj", "ccomp") and t.idx < after_quote.start for t in token.children if t.i > token.i
-        ):
-            content, pattern = (after_quote.start, after_quote.end), "quote"
-        elif complement is not None:
-            content = _subtree_range(complement)
-            pattern = "ccomp" if complement.dep_ == "ccomp" else "xcomp"
-        elif token.dep_ in INVERTED_DEPS and token.head.pos_ in ("VERB", "AUX"):
-            # "..., Home Office insiders believe." / "But, he said, officials should ...":
-            # the cue hangs off the reported clause.
-            content = _subtree_range(token.head, exclude=token)
-            pattern = "inverted"
-        elif (obj := next((c for c in token.children if c.dep_ == "dobj"), None)) is not None and (
-            self.lexicon.precision(lemma) >= MIN_OBJECT_PRECISION
-        ):
-            # "Trump called the deal a disaster": attitude verbs take what they are about.
-            right = [c for c in token.rights if c.dep_ not in ("punct", "cc", "conj")]
-            content = (obj.left_edge.idx, _subtree_range(right[-1])[1]) if right else _subtree_range(obj)
-            pattern = "object"
-        else:
-            inside = next((q for q in quotes if q.start < token.idx < q.end), None)
-            before = next((q for q in reversed(quotes) if sent.start_char <= q.start and q.end <= token.idx), None)
-            if before is not None and inside is None:
-                content, pattern = (before.start, before.end), "quote"
+        content, pattern = self._content(token, sent, quotes)
         if content is None:
             return None
         start, end = _snap_to_quote(*content, quotes, token)
-        start, end = _trim(text, start, end, keep_period=text[end - 1 : end] in "”»\"'")
+        # Inside a quote PolNeAR keeps the final full stop; outside it, not.
+        start, end = _trim(text, start, end, keep_period=any(
+            q.end == end and (q.closed or q.start == start) for q in quotes
+        ))
         if end - start < 2 or start <= token.idx < end:
             return None
         source = self._source(token, text)
@@ -169,6 +148,39 @@ class RuleExtractor:
             source=source,
             confidence=round(0.5 * weight + 0.5 * self.lexicon.precision(token.lemma_.lower()), 4),
         )
+
+    def _content(self, token: Token, sent: Span, quotes: list[Quote]) -> tuple[tuple[int, int] | None, str]:
+        """What the cue reports, by the first pattern that applies, and that pattern's name."""
+        complement = next(
+            (c for c in token.children if c.dep_ == "ccomp" or (c.dep_ == "xcomp" and c.i > token.i)), None
+        )
+        # A quote opened after the cue, in its sentence ("said: “...”"), unless the parse
+        # finds a complement that contains it ("said that “...”") or an object before it.
+        after = next((q for q in quotes if token.idx < q.start <= sent.end_char), None)
+        if after is not None:
+            blocked = any(
+                t.i > token.i and t.dep_ in ("dobj", "ccomp") and t.left_edge.idx < after.start
+                for t in token.children
+            )
+            if not blocked:
+                return (after.start, after.end), "quote"
+        if complement is not None:
+            return _subtree_range(complement), "ccomp" if complement.dep_ == "ccomp" else "xcomp"
+        # A quote closed just before the cue ("“...,” a source told the FT"), possibly
+        # opened in an earlier sentence.
+        before = next((q for q in reversed(quotes) if sent.start_char < q.end <= token.idx), None)
+        if before is not None:
+            return (before.start, before.end), "quote"
+        if token.dep_ in INVERTED_DEPS and token.head.pos_ in ("VERB", "AUX"):
+            # "..., Home Office insiders believe." / "But, he said, officials should ...":
+            # the cue hangs off the reported clause.
+            return _subtree_range(token.head, exclude=token), "inverted"
+        obj = next((c for c in token.children if c.dep_ == "dobj"), None)
+        if obj is not None and self.lexicon.precision(token.lemma_.lower()) >= MIN_OBJECT_PRECISION:
+            # "Trump called the deal a disaster": attitude verbs take what they are about.
+            right = [c for c in token.rights if c.dep_ not in ("punct", "cc", "conj")]
+            return ((obj.left_edge.idx, _subtree_range(right[-1])[1]) if right else _subtree_range(obj)), "object"
+        return None, ""
 
     def _according_to(self, token: Token, sent: Span, quotes: list[Quote], text: str) -> Attribution | None:
         to = next(c for c in token.children if c.lower_ == "to")
@@ -238,7 +250,7 @@ class RuleExtractor:
             if quote.start in covered or not _starts_line(text, quote.start):
                 continue
             previous = next((a for a in reversed(by_end) if a.content.end <= quote.start), None)
-            if previous is None or text[previous.content.end : quote.start].strip():
+            if previous is None or text[previous.content.end : quote.start].strip(TRIM + "."):
                 continue
             spans = [*previous.content.spans, _trim(text, quote.start, quote.end, keep_period=True)]
             previous.content = RoleSpan.from_spans(text, spans)
