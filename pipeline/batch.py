@@ -1,0 +1,193 @@
+"""``quotewise extract``: stream articles through the pipeline into records JSONL, losing nothing.
+
+Crash safety rests on a ledger beside the output (``OUTPUT.progress``): after an article's
+records (or its error) are written and flushed, one ledger line records its position in the
+input stream, its id, and the byte sizes of the output and errors files at that moment.
+``--resume`` truncates both files back to the last ledger line, so a half-written article
+never survives, then skips the articles the ledger lists. Results are written in input
+order whatever ``-j`` is, so the ledger is always a prefix of the input stream.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import multiprocessing
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from tqdm import tqdm
+
+from pipeline.reading import InputError, read_dataset, read_inputs
+from pipeline.schema import Article, Record
+
+# Articles handed to the worker pool at a time: bounds memory however long the input is.
+BATCH_PER_JOB = 16
+
+
+@dataclass
+class Outcome:
+    """What processing one input item produced: JSON lines, or an error."""
+
+    doc_id: str
+    words: int
+    lines: list[str]
+    error: InputError | None = None
+
+
+def _process(item: Article | InputError, model: str) -> Outcome:
+    if isinstance(item, InputError):
+        return Outcome(item.doc_id, 0, [], item)
+    from pipeline.annotate import annotate  # deferred: workers import spaCy once, on first use
+
+    try:
+        records = annotate(item, model)
+    except Exception as e:  # one bad article must not end a run over an archive
+        return Outcome(item.id, 0, [], InputError(item.id, "<pipeline>", f"{type(e).__name__}: {e}"))
+    lines = [json.dumps(r.to_json(), ensure_ascii=False) + "\n" for r in records]
+    return Outcome(item.id, len(item.text.split()), lines)
+
+
+_WORKER_MODEL = "fast"
+
+
+def _init_worker(model: str) -> None:
+    global _WORKER_MODEL
+    _WORKER_MODEL = model
+    import torch
+
+    torch.set_num_threads(1)  # N processes share the cores; threads would oversubscribe them
+
+
+def _process_in_worker(item: Article | InputError) -> Outcome:
+    return _process(item, _WORKER_MODEL)
+
+
+def _outcomes(items: Iterator[Article | InputError], model: str, jobs: int) -> Iterator[Outcome]:
+    """Process items in input order, in this process or a pool of ``jobs`` workers."""
+    if jobs <= 1:
+        for item in items:
+            yield _process(item, model)
+        return
+    ctx = multiprocessing.get_context("spawn")  # fork would copy a half-initialised torch
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(model,)) as pool:
+        while batch := list(itertools.islice(items, jobs * BATCH_PER_JOB)):
+            yield from pool.imap(_process_in_worker, batch, chunksize=1)
+
+
+class Ledger:
+    """The progress file: one JSON line per finished input item."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def read(self) -> list[dict[str, Any]]:
+        """Complete entries only: a line cut short by a crash is ignored."""
+        if not self.path.exists():
+            return []
+        entries = []
+        for line in self.path.read_text(encoding="utf-8").splitlines(keepends=True):
+            if not line.endswith("\n"):
+                break
+            entries.append(json.loads(line))
+        return entries
+
+    def rewrite(self, entries: list[dict[str, Any]]) -> None:
+        self.path.write_text("".join(json.dumps(e) + "\n" for e in entries), encoding="utf-8")
+
+
+def _open_for_resume(path: Path, size: int) -> BinaryIO:
+    f = path.open("r+b" if path.exists() else "w+b")
+    f.truncate(size)
+    f.seek(size)
+    return f
+
+
+def run_extract(
+    inputs: list[str],
+    output: str,
+    model: str = "fast",
+    jobs: int = 1,
+    resume: bool = False,
+    errors: str | None = None,
+    progress: bool = True,
+) -> int:
+    """Extract records from every input article into ``output``.
+
+    Returns 0 when every article was processed, 1 when any was reported in the errors file.
+    """
+    from pipeline.extractors import available
+
+    if model not in available():
+        print(f"quotewise: unknown model {model!r}; available: {', '.join(available())}", file=sys.stderr)
+        return 2
+    out_path = Path(output)
+    err_path = Path(errors) if errors else out_path.with_name(out_path.name + ".errors.jsonl")
+    ledger = Ledger(out_path.with_name(out_path.name + ".progress"))
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+
+    done = ledger.read() if resume else []
+    last = done[-1] if done else {"out": 0, "err": 0}
+    ledger.rewrite(done)  # drops a torn last line
+    items = read_inputs(inputs)
+    for entry, item in zip(done, items):
+        doc_id = item.doc_id if isinstance(item, InputError) else item.id
+        if doc_id != entry["id"]:
+            print(f"quotewise: cannot resume: input {entry['n']} is {doc_id!r}, the run had {entry['id']!r}", file=sys.stderr)
+            return 2
+    n_done = len(done)
+    failed = sum(1 for e in done if e["error"])
+    written = sum(e["records"] for e in done)
+    started = time.perf_counter()
+    words = 0
+    processed = n_done
+    with (
+        _open_for_resume(out_path, last["out"]) as out,
+        _open_for_resume(err_path, last["err"]) as err,
+        ledger.path.open("a", encoding="utf-8") as log,
+        tqdm(desc=f"extract ({model})", unit=" articles", initial=n_done, disable=not progress, file=sys.stderr) as bar,
+    ):
+        for n, outcome in enumerate(_outcomes(items, model, jobs), start=n_done):
+            out.write("".join(outcome.lines).encode("utf-8"))
+            out.flush()
+            if outcome.error is not None:
+                failed += 1
+                e = outcome.error
+                err.write((json.dumps({"doc_id": e.doc_id, "source": e.source, "reason": e.reason}, ensure_ascii=False) + "\n").encode("utf-8"))
+                err.flush()
+                tqdm.write(f"quotewise: skipped {e.doc_id} ({e.source}): {e.reason}", file=sys.stderr)
+            entry = {"n": n, "id": outcome.doc_id, "records": len(outcome.lines), "error": outcome.error is not None,
+                     "out": out.tell(), "err": err.tell()}  # fmt: skip
+            log.write(json.dumps(entry) + "\n")
+            log.flush()
+            written += len(outcome.lines)
+            words += outcome.words
+            processed += 1
+            bar.update(1)
+            bar.set_postfix(words_per_s=f"{words / max(time.perf_counter() - started, 1e-9):,.0f}", refresh=False)
+    if err_path.exists() and err_path.stat().st_size == 0:
+        err_path.unlink()
+    elapsed = time.perf_counter() - started
+    print(
+        f"quotewise: {processed - failed} articles ok, {failed} failed, {written} records → {out_path}"
+        + (f"; errors in {err_path}" if failed else "")
+        + f" ({elapsed:.1f}s)",
+        file=sys.stderr,
+    )
+    return 1 if failed else 0
+
+
+def extract_dataset(dataset: Iterable[dict[str, Any]], model: str = "fast") -> Iterator[Record | InputError]:
+    """Records for each row of a Hugging Face ``datasets.Dataset`` (``id``, ``text``, optional
+    ``date``, ``title``, ``outlet``, ``url``); a bad row yields its :class:`InputError`."""
+    from pipeline.annotate import annotate
+
+    for item in read_dataset(dataset):
+        if isinstance(item, InputError):
+            yield item
+        else:
+            yield from annotate(item, model)
