@@ -1,0 +1,22 @@
+"""Shared paths and fixtures. CI has ../shared (PolNeAR, seeds) beside the checkout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+POLNEAR_DEV = SHARED / "polnear" / "dev"
+EXAMPLES = REPO / "corpus" / "examples"
+
+
+@pytest.fixture(scope="session")
+def seed_a() -> str:
+    return (EXAMPLES / "uk-france-returns-a.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def seed_b() -> str:
+    return (EXAMPLES / "uk-france-returns-b.txt").read_text(encoding="utf-8")

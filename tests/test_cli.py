@@ -1,0 +1,39 @@
+"""The command line end to end on the bundled examples."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import EXAMPLES
+from pipeline.cli import main
+
+
+def test_extract_then_summary(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "examples.jsonl"
+    assert main(["extract", str(EXAMPLES), "-o", str(out), "--no-progress"]) == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert {r["doc_id"] for r in records} == {"uk-france-returns-a", "uk-france-returns-b"}
+    assert all(r["kind"] in ("direct", "indirect", "mixed") for r in records)
+    assert main(["summary", str(out)]) == 0
+    shown = capsys.readouterr().out
+    assert "uk-france-returns-a" in shown and "Greenwood" in shown
+
+
+def test_stdin_jsonl_and_exit_code(tmp_path: Path, seed_a: str) -> None:
+    out = tmp_path / "stdin.jsonl"
+    lines = json.dumps({"id": "seed", "text": seed_a}) + "\n" + "not json\n"
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "extract", "-", "-o", str(out), "--no-progress"],
+        input=lines, text=True, capture_output=True,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "<stdin>:2" in done.stderr and "malformed JSON line" in done.stderr
+    assert out.read_text(encoding="utf-8").count('"doc_id": "seed"') > 5
+
+
+def test_unknown_model_is_refused(tmp_path: Path, capsys) -> None:
+    assert main(["extract", str(EXAMPLES), "-o", str(tmp_path / "x.jsonl"), "--model", "nope"]) == 2
+    assert "unknown model 'nope'" in capsys.readouterr().err

@@ -1,0 +1,70 @@
+"""Readers: folders, .txt, JSONL with metadata, stdin, datasets rows; each bad input named."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import datasets
+
+from pipeline.reading import MAX_ARTICLE_CHARS, InputError, read_dataset, read_inputs, read_jsonl
+from pipeline.schema import Article
+
+
+def test_folder_txt_and_bom(tmp_path: Path, seed_a: str) -> None:
+    (tmp_path / "b.txt").write_bytes("\ufeff".encode() + seed_a.encode())
+    (tmp_path / "a.txt").write_text("Officials said the plan works.", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("not an article")
+    items = list(read_inputs([tmp_path]))
+    assert [i.id for i in items] == ["a", "b"]
+    assert items[1].text == seed_a  # BOM dropped, offsets unchanged otherwise
+
+
+def test_jsonl_metadata(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    row = {"id": "x1", "text": "He said so.", "date": "2025-05-14", "title": "T", "outlet": "BBC", "url": "http://e"}
+    path.write_text(json.dumps(row) + "\n\n")
+    [article] = list(read_inputs([path]))
+    assert article == Article("x1", "He said so.", dt.date(2025, 5, 14), "T", "BBC", "http://e")
+
+
+def test_bad_inputs_each_named(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("  \n")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "latin1.txt").write_bytes("Le ministre a déclaré".encode("latin-1"))
+    (tmp_path / "huge.txt").write_text("word " * (MAX_ARTICLE_CHARS // 5 + 10))
+    reasons = {i.doc_id: i.reason for i in read_inputs([tmp_path])}
+    assert reasons["empty"] == "empty article"
+    assert reasons["binary"].startswith("binary content")
+    assert reasons["latin1"].startswith("not UTF-8: byte 0xe9")
+    assert reasons["huge"].startswith("article too large")
+    [missing] = list(read_inputs([tmp_path / "nope.txt"]))
+    assert missing.reason == "no such file or folder"
+
+
+def test_jsonl_bad_lines_do_not_hide_good_ones() -> None:
+    lines = ['{"id": "a", "text": "She said yes."}', "{broken", '{"id": "b"}', "[1, 2]", '{"id": "c", "text": "ok", "date": "soon"}', '{"id": "d", "text": "They said no."}']
+    items = list(read_jsonl(io.StringIO("\n".join(lines)), "<stdin>"))
+    assert [i.id for i in items if isinstance(i, Article)] == ["a", "d"]
+    errors = {i.doc_id: i.reason for i in items if isinstance(i, InputError)}
+    assert errors["<stdin>:2"].startswith("malformed JSON line")
+    assert errors["b"] == "missing 'text' field"
+    assert errors["<stdin>:4"] == "JSON line is not an object"
+    assert errors["c"].startswith("'date' is not an ISO date")
+
+
+def test_undecodable_bytes_in_jsonl(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b'{"id": "a", "text": "caf\xe9"}\n{"id": "b", "text": "fine"}\n')
+    items = list(read_inputs([path]))
+    assert isinstance(items[0], InputError) and items[0].reason.startswith("not UTF-8")
+    assert items[1] == Article("b", "fine")
+
+
+def test_dataset_rows() -> None:
+    ds = datasets.Dataset.from_list([{"id": "r1", "text": "He said so.", "date": "2016-10-01"}, {"id": "r2", "text": ""}])
+    items = list(read_dataset(ds))
+    assert items[0] == Article("r1", "He said so.", dt.date(2016, 10, 1))
+    assert items[1].reason == "empty article"
