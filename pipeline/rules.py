@@ -156,7 +156,7 @@ class RuleExtractor:
         )
         # A quote opened after the cue, in its sentence ("said: “...”"), unless the parse
         # finds a complement that contains it ("said that “...”") or an object before it.
-        after = next((q for q in quotes if token.idx < q.start <= sent.end_char), None)
+        after = next((q for q in quotes if token.idx < q.start < sent.end_char), None)
         if after is not None:
             blocked = any(
                 t.i > token.i and t.dep_ in ("dobj", "ccomp") and t.left_edge.idx < after.start
