@@ -236,21 +236,26 @@ class RuleExtractor:
             verb = verb.head
         return None
 
-    # -- quotes running on over paragraphs ------------------------------------------------
+    # -- quotes running on -----------------------------------------------------------------
     @staticmethod
     def _join_continued_quotes(found: list[Attribution], quotes: list[Quote], text: str) -> list[Attribution]:
-        """Add a following unattributed quote paragraph to the quote it continues.
+        """Add a following unattributed quote to the statement it continues.
 
-        News style leaves a quote open at a paragraph's end and reopens it on the next line;
-        such a paragraph has no cue of its own but belongs to the same statement.
+        News style goes on quoting after the cue ("“...,” he said. “...”") and leaves a quote
+        open at a paragraph's end to reopen it on the next line; such a quote has no cue of
+        its own and PolNeAR makes it part of the same content. A quote continues the last
+        attribution before it when only that attribution's own source and cue stand between.
         """
-        by_end = sorted(found, key=lambda a: a.content.end)
         covered = {i for a in found for s, e in a.content.spans for i in range(s, e)}
         for quote in quotes:
-            if quote.start in covered or not _starts_line(text, quote.start):
+            if quote.start in covered:
                 continue
-            previous = next((a for a in reversed(by_end) if a.content.end <= quote.start), None)
-            if previous is None or text[previous.content.end : quote.start].strip(TRIM + "."):
+            previous = max((a for a in found if a.content.end <= quote.start), key=lambda a: a.content.end, default=None)
+            if previous is None:
+                continue
+            own = {i for role in (previous.cue, previous.source) if role for s, e in role.spans for i in range(s, e)}
+            gap = "".join(c for i, c in enumerate(text[previous.content.end : quote.start], previous.content.end) if i not in own)
+            if gap.strip(TRIM + ".") or ("\n" in gap and not _starts_line(text, quote.start)):
                 continue
             spans = [*previous.content.spans, _trim(text, quote.start, quote.end, keep_period=True)]
             previous.content = RoleSpan.from_spans(text, spans)
