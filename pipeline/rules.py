@@ -30,7 +30,7 @@ CUE_AUX_DEPS = ("aux", "auxpass", "neg")
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 INVERTED_DEPS = ("parataxis", "ccomp", "advcl")
 # How much each pattern is worth, on top of the cue lemma's precision.
-PATTERN_WEIGHT = {"quote": 0.95, "according": 0.9, "ccomp": 0.8, "inverted": 0.75, "xcomp": 0.5, "object": 0.4}
+PATTERN_WEIGHT = {"fronted": 0.75, "inverted2": 0.75, "colon": 0.95, "quote": 0.95, "according": 0.9, "ccomp": 0.8, "inverted": 0.75, "xcomp": 0.5, "object": 0.4}
 OPEN_MARKS = ("“", "«", "``")
 STRAIGHT_MARKS = ('"', "''")
 CLOSE_MARKS = ("”", "»")
@@ -77,10 +77,20 @@ def _trim(text: str, start: int, end: int, keep_period: bool = False) -> tuple[i
     return start, end
 
 
-def _subtree_range(token: Token, exclude: Token | None = None) -> tuple[int, int]:
-    """Char range of a token's subtree, optionally without another token's subtree at its edge."""
-    tokens = [t for t in token.subtree if exclude is None or t not in set(exclude.subtree)]
-    return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+def _subtree_range(token: Token) -> tuple[int, int]:
+    """Char range of a token's subtree."""
+    return token.left_edge.idx, token.right_edge.idx + len(token.right_edge)
+
+
+def _runs(tokens: list[Token]) -> list[tuple[int, int]]:
+    """Char ranges of the maximal runs of consecutive tokens."""
+    ranges: list[tuple[int, int]] = []
+    for t in sorted(tokens, key=lambda t: t.i):
+        if ranges and t.i > 0 and t.doc[t.i - 1] in tokens:
+            ranges[-1] = (ranges[-1][0], t.idx + len(t))
+        else:
+            ranges.append((t.idx, t.idx + len(t)))
+    return ranges
 
 
 def _snap_to_quote(start: int, end: int, quotes: list[Quote], cue: Token) -> tuple[int, int]:
@@ -130,27 +140,29 @@ class RuleExtractor:
             return self._according_to(token, sent, quotes, text)
         if lemma not in self.trusted or token.pos_ not in ("VERB", "AUX"):
             return None
-        content, pattern = self._content(token, sent, quotes)
-        if content is None:
-            return None
-        start, end = _snap_to_quote(*content, quotes, token)
-        # Inside a quote PolNeAR keeps the final full stop; outside it, not.
-        start, end = _trim(text, start, end, keep_period=any(
-            q.end == end and (q.closed or q.start == start) for q in quotes
-        ))
-        if end - start < 2 or start <= token.idx < end:
+        ranges, pattern = self._content(token, sent, quotes)
+        content = []
+        for start, end in ranges:
+            start, end = _snap_to_quote(start, end, quotes, token)
+            # Inside a quote PolNeAR keeps the final full stop; outside it, not.
+            start, end = _trim(text, start, end, keep_period=any(
+                q.end == end and (q.closed or q.start == start) for q in quotes
+            ))
+            if end > start:
+                content.append((start, end))
+        if sum(e - s for s, e in content) < 2 or any(s <= token.idx < e for s, e in content):
             return None
         source = self._source(token, text)
         weight = PATTERN_WEIGHT[pattern if pattern != "quote" or source is not None else "inverted"]
         return Attribution(
-            content=RoleSpan.from_spans(text, [(start, end)]),
+            content=RoleSpan.from_spans(text, content),
             cue=RoleSpan.from_spans(text, [self._cue_range(token)]),
-            source=source,
+            source=source, kind=pattern,
             confidence=round(0.5 * weight + 0.5 * self.lexicon.precision(token.lemma_.lower()), 4),
         )
 
-    def _content(self, token: Token, sent: Span, quotes: list[Quote]) -> tuple[tuple[int, int] | None, str]:
-        """What the cue reports, by the first pattern that applies, and that pattern's name."""
+    def _content(self, token: Token, sent: Span, quotes: list[Quote]) -> tuple[list[tuple[int, int]], str]:
+        """What the cue reports (char ranges), by the first pattern that applies, and its name."""
         complement = next(
             (c for c in token.children if c.dep_ == "ccomp" or (c.dep_ == "xcomp" and c.i > token.i)), None
         )
@@ -163,24 +175,45 @@ class RuleExtractor:
                 for t in token.children
             )
             if not blocked:
-                return (after.start, after.end), "quote"
+                return [(after.start, after.end)], "quote"
         if complement is not None:
-            return _subtree_range(complement), "ccomp" if complement.dep_ == "ccomp" else "xcomp"
+            return [_subtree_range(complement)], "ccomp" if complement.dep_ == "ccomp" else "xcomp"
         # A quote closed just before the cue ("“...,” a source told the FT"), possibly
         # opened in an earlier sentence.
         before = next((q for q in reversed(quotes) if sent.start_char < q.end <= token.idx), None)
         if before is not None:
-            return (before.start, before.end), "quote"
+            return [(before.start, before.end)], "quote"
         if token.dep_ in INVERTED_DEPS and token.head.pos_ in ("VERB", "AUX"):
-            # "..., Home Office insiders believe." / "But, he said, officials should ...":
-            # the cue hangs off the reported clause.
-            return _subtree_range(token.head, exclude=token), "inverted"
+            # "..., Home Office insiders believe." / "The museum, he said, would ...": the cue
+            # hangs off the reported clause, which may go on after it.
+            own = set(token.subtree)
+            return _runs([t for t in token.head.subtree if t not in own]), "inverted2"
+        fronted = self._fronted(token, sent)
+        if fronted:
+            return fronted, "fronted"
+        if token.i + 1 < len(token.doc) and token.nbor().text == ":" and _ends_line(token.nbor()):
+            # "The governor added:" closing a paragraph introduces the next one.
+            line = re.compile(r"[^\n]*\S[^\n]*").search(token.doc.text, token.nbor().idx + 1)
+            if line is not None:
+                return [line.span()], "colon"
         obj = next((c for c in token.children if c.dep_ == "dobj"), None)
         if obj is not None and self.lexicon.precision(token.lemma_.lower()) >= MIN_OBJECT_PRECISION:
             # "Trump called the deal a disaster": attitude verbs take what they are about.
             right = [c for c in token.rights if c.dep_ not in ("punct", "cc", "conj")]
-            return ((obj.left_edge.idx, _subtree_range(right[-1])[1]) if right else _subtree_range(obj)), "object"
-        return None, ""
+            return [(obj.left_edge.idx, _subtree_range(right[-1])[1]) if right else _subtree_range(obj)], "object"
+        return [], ""
+
+    @staticmethod
+    def _fronted(token: Token, sent: Span) -> list[tuple[int, int]]:
+        """"People like Scott, he said.": a verbless report put before its cue, which the parse
+        hangs off the cue as a loose dependent; everything up to the comma before the subject."""
+        subject = next((c for c in token.lefts if c.dep_ in SUBJECT_DEPS), None)
+        if subject is None or subject.left_edge.i <= sent.start + 1:
+            return []
+        comma = token.doc[subject.left_edge.i - 1]
+        if comma.text != "," or any(t.dep_ != "punct" for t in token.rights if t.i > token.i + 1):
+            return []
+        return [(sent.start_char, comma.idx)]
 
     def _according_to(self, token: Token, sent: Span, quotes: list[Quote], text: str) -> Attribution | None:
         to = next(c for c in token.children if c.lower_ == "to")
@@ -265,6 +298,10 @@ class RuleExtractor:
 
 def _starts_line(text: str, pos: int) -> bool:
     return pos == 0 or text[:pos].rstrip(" \t").endswith("\n")
+
+
+def _ends_line(token: Token) -> bool:
+    return token.i + 1 == len(token.doc) or "\n" in token.whitespace_ + token.nbor().text
 
 
 @register("fast")
