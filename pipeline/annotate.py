@@ -6,32 +6,14 @@ This is the one place the stages meet; each stage is a plain function over datac
 from __future__ import annotations
 
 import bisect
-import re
 
 from spacy.tokens import Doc
 
 from pipeline.extractors import get_extractor
+from pipeline.quotes import quote_kind
 from pipeline.schema import Article, Attribution, Record, RoleSpan, Speaker
 from pipeline.segment import load_nlp, segment
-
-OPEN_QUOTES = "\"“«‘'"
-QUOTED = re.compile(r"[\"“«‘][^\"“”«»‘’]*[\"”»’]")
-
-
-def quote_kind(text: str, content: RoleSpan) -> str:
-    """``direct`` when the content is all inside quotation marks, ``mixed`` when part is,
-    ``indirect`` otherwise."""
-    body = content.text.strip()
-    if not body:
-        return "indirect"
-    quoted = sum(len(m.group()) for m in QUOTED.finditer(body))
-    if quoted >= len(body) - 2 or (body[0] in OPEN_QUOTES and body.rstrip(".,")[-1:] in "\"”»’"):
-        return "direct"
-    # An unmatched opening mark at the start: a quote continuing into the next paragraph.
-    if body[0] in OPEN_QUOTES and not quoted:
-        return "direct"
-    return "mixed" if quoted else "indirect"
-
+from pipeline.timex import find_times
 
 def sentence_indexes(doc: Doc, attribution: Attribution) -> list[int]:
     """Indexes (in document order) of the sentences any role of the attribution touches."""
@@ -72,11 +54,12 @@ def records_for(doc: Doc, attributions: list[Attribution], model: str) -> list[R
                 content=attribution.content,
                 cue=attribution.cue,
                 source=attribution.source,
-                kind=attribution.kind or quote_kind(article.text, attribution.content),
+                kind=attribution.kind or quote_kind(attribution.content),
                 sentences=sentence_indexes(doc, attribution),
                 confidence=attribution.confidence,
                 model=model,
                 speaker=mention_speaker(doc, attribution.source),
+                dates=find_times(article.text, article.date, spans=attribution.content.spans),
             )
         )
     return records

@@ -1,104 +1,59 @@
 """The ``fast`` model: quotation marks plus the dependency parse, cues from PolNeAR train.
 
-A token is a cue when its lemma heads gold cues in train often enough (``models/fast/cues.json``,
-built by :mod:`pipeline.cues`) and the parse gives it something said: a clausal complement
-("X said that ..."), a quote after it ("X said: “...”"), an inverted report ("..., X said"),
-or "according to X". The subject is the source. Contents snap outwards to the quotation
-marks they sit in, and quote paragraphs that continue an attributed quote are joined to it.
-Span conventions follow PolNeAR: content keeps "that" and the quote marks, drops the final
-comma or (outside quotes) full stop.
+A verb is a cue when its lemma (or its pairing with the preposition after it, "call for")
+is a gold cue often enough in train (``models/fast/cues.json``, built by :mod:`pipeline.cues`)
+and the parse gives it something reported: a quote it introduces or follows ("X said:
+“...”", "“...,” X said"), a clausal complement ("X said that ..."), a parenthetical or
+inverted report ("The museum, he said, would ...", "..., insiders believe"), a passive
+("was reported by X"), an object ("called the deal a disaster"), or the paragraph after
+"X added:". "According to X" and transcript lines ("PENCE: ...") are read apart. The subject
+(or the passive's agent) is the source. Quotes that go on after the cue, within the
+paragraph or in the next ones, are joined to the statement they continue.
+
+Span conventions follow PolNeAR train gold: the content keeps "that" and the quotation
+marks (and the full stop inside them) but not a final comma or an outside full stop; the
+cue keeps its auxiliaries, negation and adverbs ("has also said"); the source keeps an
+apposition with its closing comma but not a participle ("Trump, speaking in Ohio,").
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.cues import CueLexicon
+from pipeline.cues import PHRASE_DEPS, CueLexicon, lemma_of
 from pipeline.extractors import register
+from pipeline.quotes import Quote, find_quotes, quote_kind
 from pipeline.schema import Attribution, RoleSpan
 
 LEXICON_PATH = Path(__file__).resolve().parent.parent / "models" / "fast" / "cues.json"
 
-MIN_PRECISION = 0.2  # cue precision in train below which a lemma is not trusted (tuned on dev)
-MIN_CUE_COUNT = 5
-MIN_OBJECT_PRECISION = 0.25  # an object is content only after a reliable cue (tuned on dev)
+MIN_PRECISION = 0.15  # train cue precision below which a lemma or phrase is not a cue (tuned on dev)
+# Share of each pattern's readings that match a gold attribution on a sixth of train;
+# an attribution's confidence averages it with the cue's precision.
+PATTERN_PRECISION = {
+    "according": 0.9,
+    "quote": 0.9,
+    "ccomp": 0.85,
+    "inverted": 0.7,
+    "xcomp": 0.7,
+    "passive": 0.65,
+    "object": 0.6,
+    "preposition": 0.6,
+    "speaker": 0.5,
+}
 CUE_AUX_DEPS = ("aux", "auxpass", "neg")
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 INVERTED_DEPS = ("parataxis", "ccomp", "advcl")
-# How much each pattern is worth, on top of the cue lemma's precision.
-PATTERN_WEIGHT = {"fronted": 0.75, "inverted2": 0.75, "colon": 0.95, "quote": 0.95, "according": 0.9, "ccomp": 0.8, "inverted": 0.75, "xcomp": 0.5, "object": 0.4}
-OPEN_MARKS = ("“", "«", "``")
-STRAIGHT_MARKS = ('"', "''")
-CLOSE_MARKS = ("”", "»")
+OBJECT_TAIL_DEPS = ("punct", "cc", "conj", "advcl", "advmod")  # what an object's content stops before
+INTRO_DEPS = ("prep", "advcl", "advmod", "npadvmod", "mark", "cc", "pobj")  # "In July, ..."
+MAX_SPEAKER_WORDS = 4
 TRIM = " \t\n,;:—–-"
+LINE = re.compile(r"[^\n]*\S[^\n]*")
 
-
-@dataclass(frozen=True)
-class Quote:
-    """Characters from an opening quotation mark to its closing one (inclusive)."""
-
-    start: int
-    end: int
-    closed: bool
-
-
-def find_quotes(text: str) -> list[Quote]:
-    """Double-quoted stretches, paragraph by paragraph; an unclosed quote runs to the line end.
-
-    Curly marks pair by direction; straight ``"`` marks alternate open/close within a line.
-    """
-    quotes: list[Quote] = []
-    for line in re.finditer(r"[^\n]+", text):
-        opened: int | None = None
-        # NYT writes quotes with doubled apostrophes: ''like this''.
-        for m in re.finditer(r"''|``|[\"“”«»]", line.group()):
-            mark, pos = m.group(), line.start() + m.start()
-            if opened is None and (mark in OPEN_MARKS or mark in STRAIGHT_MARKS):
-                opened = pos
-            elif opened is not None and (mark in CLOSE_MARKS or mark in STRAIGHT_MARKS):
-                quotes.append(Quote(opened, pos + len(mark), True))
-                opened = None
-        if opened is not None:
-            quotes.append(Quote(opened, line.end(), False))
-    return quotes
-
-
-def _trim(text: str, start: int, end: int, keep_period: bool = False) -> tuple[int, int]:
-    """Shrink a char range past surrounding punctuation and spaces PolNeAR leaves out."""
-    strip_end = TRIM if keep_period else TRIM + "."
-    while start < end and text[start] in TRIM:
-        start += 1
-    while end > start and text[end - 1] in strip_end:
-        end -= 1
-    return start, end
-
-
-def _subtree_range(token: Token) -> tuple[int, int]:
-    """Char range of a token's subtree."""
-    return token.left_edge.idx, token.right_edge.idx + len(token.right_edge)
-
-
-def _runs(tokens: list[Token]) -> list[tuple[int, int]]:
-    """Char ranges of the maximal runs of consecutive tokens."""
-    ranges: list[tuple[int, int]] = []
-    for t in sorted(tokens, key=lambda t: t.i):
-        if ranges and t.i > 0 and t.doc[t.i - 1] in tokens:
-            ranges[-1] = (ranges[-1][0], t.idx + len(t))
-        else:
-            ranges.append((t.idx, t.idx + len(t)))
-    return ranges
-
-
-def _snap_to_quote(start: int, end: int, quotes: list[Quote], cue: Token) -> tuple[int, int]:
-    """Grow a content range to whole quotes it overlaps, never over the cue."""
-    for q in quotes:
-        if q.start < end and start < q.end and not (q.start <= cue.idx < q.end):
-            start, end = min(start, q.start), max(end, q.end)
-    return start, end
+Range = tuple[int, int]
 
 
 class RuleExtractor:
@@ -106,22 +61,20 @@ class RuleExtractor:
 
     def __init__(self, lexicon: CueLexicon) -> None:
         self.lexicon = lexicon
-        self.trusted = {
-            lemma
-            for lemma, (count, _, precision) in lexicon.lemmas.items()
-            if count >= MIN_CUE_COUNT and precision >= MIN_PRECISION
-        }
 
     def __call__(self, doc: Doc) -> list[Attribution]:
         text = doc.text
         quotes = find_quotes(text)
+        inside = bytearray(len(text))  # 1 strictly inside a quote: univocal, nothing nests there
+        for q in quotes:
+            inside[q.start + 1 : q.end - 1] = b"\x01" * max(q.end - q.start - 2, 0)
         candidates = [
             attribution
             for sent in doc.sents
             for token in sent
-            if not any(q.start < token.idx < q.end for q in quotes)  # univocal: nothing nests in a quote
-            and (attribution := self._from_cue(token, sent, quotes, text)) is not None
+            if not inside[token.idx] and (attribution := self._from_cue(token, sent, quotes, text)) is not None
         ]
+        candidates += _speaker_lines(doc, text)
         # Where two readings claim the same words, keep the more confident one.
         found: list[Attribution] = []
         taken: set[int] = set()  # content and cue characters already attributed
@@ -131,173 +84,330 @@ class RuleExtractor:
                 taken |= chars
                 found.append(attribution)
         found.sort(key=lambda a: a.content.start)
-        return self._join_continued_quotes(found, quotes, text)
+        _join_continued_quotes(found, quotes, doc, text)
+        for attribution in found:
+            attribution.kind = quote_kind(attribution.content)
+        return found
 
     # -- one cue ------------------------------------------------------------------------
     def _from_cue(self, token: Token, sent: Span, quotes: list[Quote], text: str) -> Attribution | None:
-        lemma = token.lemma_.lower()
+        lemma = lemma_of(token)
         if lemma == "accord" and any(c.lower_ == "to" for c in token.children):
-            return self._according_to(token, sent, quotes, text)
-        if lemma not in self.trusted or token.pos_ not in ("VERB", "AUX"):
+            return self._according_to(token, sent, text)
+        precision = self.lexicon.precision(lemma)
+        if token.pos_ not in ("VERB", "AUX") or (precision < MIN_PRECISION and self._phrase_word(token) is None):
             return None
-        ranges, pattern = self._content(token, sent, quotes)
+        ranges, pattern = self._content(token, sent, quotes, text)
         content = []
         for start, end in ranges:
             start, end = _snap_to_quote(start, end, quotes, token)
             # Inside a quote PolNeAR keeps the final full stop; outside it, not.
-            start, end = _trim(text, start, end, keep_period=any(
-                q.end == end and (q.closed or q.start == start) for q in quotes
-            ))
+            keep_period = any(q.end == end and (q.closed or q.start == start) for q in quotes)
+            start, end = _trim(text, start, end, keep_period)
             if end > start:
                 content.append((start, end))
         if sum(e - s for s, e in content) < 2 or any(s <= token.idx < e for s, e in content):
             return None
-        source = self._source(token, text)
-        weight = PATTERN_WEIGHT[pattern if pattern != "quote" or source is not None else "inverted"]
+        source = _source(token, text)
+        if pattern == "quote" and source is None:
+            pattern = "inverted"  # a quote with no one to say it is rarely a statement
         return Attribution(
             content=RoleSpan.from_spans(text, content),
-            cue=RoleSpan.from_spans(text, [self._cue_range(token)]),
-            source=source, kind=pattern,
-            confidence=round(0.5 * weight + 0.5 * self.lexicon.precision(token.lemma_.lower()), 4),
+            cue=RoleSpan.from_spans(text, [_cue_range(token, with_prep=pattern in ("preposition", "passive"))]),
+            source=source,
+            confidence=round((PATTERN_PRECISION[pattern] + precision) / 2, 4),
         )
 
-    def _content(self, token: Token, sent: Span, quotes: list[Quote]) -> tuple[list[tuple[int, int]], str]:
+    def _content(self, token: Token, sent: Span, quotes: list[Quote], text: str) -> tuple[list[Range], str]:
         """What the cue reports (char ranges), by the first pattern that applies, and its name."""
+        cue_end = _cue_range(token)[1]
+        # A quote the cue introduces: "said: “...”" first, then one before the cue with only
+        # the cue's own words between ("“...,” a source told the FT"; it may have opened in
+        # an earlier sentence), then "told the BBC, “...”". A quote after other words ("said
+        # that “...”", "called him “a liar”") is inside the complement.
+        after = next((q for q in quotes if cue_end <= q.start < sent.end_char), None)
+        lead = text[cue_end : after.start].strip() if after is not None else ""
+        if after is not None and text[token.idx : after.start].rstrip().endswith(":"):
+            return [(after.start, after.end)], "quote"
+        before = next((q for q in reversed(quotes) if sent.start_char < q.end <= token.idx), None)
+        if before is not None and _only_cue_words(token, before.end):
+            return [(before.start, before.end)], "quote"
+        if after is not None and (not lead or lead.endswith((":", ","))):
+            return [(after.start, after.end)], "quote"
         complement = next(
             (c for c in token.children if c.dep_ == "ccomp" or (c.dep_ == "xcomp" and c.i > token.i)), None
         )
-        # A quote opened after the cue, in its sentence ("said: “...”"), unless the parse
-        # finds a complement that contains it ("said that “...”") or an object before it.
-        after = next((q for q in quotes if token.idx < q.start < sent.end_char), None)
-        if after is not None:
-            blocked = any(
-                t.i > token.i and t.dep_ in ("dobj", "ccomp") and t.left_edge.idx < after.start
-                for t in token.children
-            )
-            if not blocked:
-                return [(after.start, after.end)], "quote"
         if complement is not None:
-            return [_subtree_range(complement)], "ccomp" if complement.dep_ == "ccomp" else "xcomp"
-        # A quote closed just before the cue ("“...,” a source told the FT"), possibly
-        # opened in an earlier sentence.
-        before = next((q for q in reversed(quotes) if sent.start_char < q.end <= token.idx), None)
+            start, end = _subtree_range(complement)
+            if complement.dep_ == "xcomp":
+                # "urged her husband to come out": who is to do it belongs to the content.
+                obj = next((c for c in token.children if c.dep_ == "dobj" and c.i < complement.i), None)
+                start = obj.left_edge.idx if obj is not None else start
+            return [(start, end)], complement.dep_
         if before is not None:
             return [(before.start, before.end)], "quote"
-        if token.dep_ in INVERTED_DEPS and token.head.pos_ in ("VERB", "AUX"):
+        passive = next((c for c in token.lefts if c.dep_ == "nsubjpass"), None)
+        if passive is not None and _agent(token) is not None:
+            # "The issue was first reported by the Post": the subject is what was reported.
+            return [_subtree_range(passive)], "passive"
+        if token.dep_ in INVERTED_DEPS and token.head.pos_ in ("VERB", "AUX") and _parenthetical(token):
             # "..., Home Office insiders believe." / "The museum, he said, would ...": the cue
             # hangs off the reported clause, which may go on after it.
             own = set(token.subtree)
-            return _runs([t for t in token.head.subtree if t not in own]), "inverted2"
-        fronted = self._fronted(token, sent)
-        if fronted:
-            return fronted, "fronted"
-        if token.i + 1 < len(token.doc) and token.nbor().text == ":" and _ends_line(token.nbor()):
+            return _runs([t for t in token.head.subtree if t not in own]), "inverted"
+        if fronted := _fronted(token, sent):
+            return fronted, "inverted"
+        colon = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+        if colon is not None and colon.text == ":" and _ends_line(colon):
             # "The governor added:" closing a paragraph introduces the next one.
-            line = re.compile(r"[^\n]*\S[^\n]*").search(token.doc.text, token.nbor().idx + 1)
+            line = LINE.search(text, colon.idx + 1)
             if line is not None:
-                return [line.span()], "colon"
+                return [line.span()], "quote"
         obj = next((c for c in token.children if c.dep_ == "dobj"), None)
-        if obj is not None and self.lexicon.precision(token.lemma_.lower()) >= MIN_OBJECT_PRECISION:
+        if obj is not None:
             # "Trump called the deal a disaster": attitude verbs take what they are about.
-            right = [c for c in token.rights if c.dep_ not in ("punct", "cc", "conj")]
-            return [(obj.left_edge.idx, _subtree_range(right[-1])[1]) if right else _subtree_range(obj)], "object"
+            tail = [c for c in token.rights if c.dep_ not in OBJECT_TAIL_DEPS] or [obj]
+            return [(obj.left_edge.idx, _subtree_range(tail[-1])[1])], "object"
+        word = self._phrase_word(token)
+        pobj = next((c for c in word.children if c.dep_ in ("pobj", "pcomp")), None) if word is not None else None
+        if pobj is not None:
+            # "called for a moratorium", "talked about taxes": the preposition's object.
+            return [_subtree_range(pobj)], "preposition"
         return [], ""
 
-    @staticmethod
-    def _fronted(token: Token, sent: Span) -> list[tuple[int, int]]:
-        """"People like Scott, he said.": a verbless report put before its cue, which the parse
-        hangs off the cue as a loose dependent; everything up to the comma before the subject."""
-        subject = next((c for c in token.lefts if c.dep_ in SUBJECT_DEPS), None)
-        if subject is None or subject.left_edge.i <= sent.start + 1:
-            return []
-        comma = token.doc[subject.left_edge.i - 1]
-        if comma.text != "," or any(t.dep_ != "punct" for t in token.rights if t.i > token.i + 1):
-            return []
-        return [(sent.start_char, comma.idx)]
+    def _phrase_word(self, token: Token) -> Token | None:
+        """The preposition or particle right after the cue when the pair is a cue phrase in
+        train often enough ("call for", "point out")."""
+        doc = token.doc
+        word = doc[token.i + 1] if token.i + 1 < len(doc) else None
+        if word is None or word.head != token or word.dep_ not in PHRASE_DEPS:
+            return None
+        return word if self.lexicon.phrase_precision(token, word) >= MIN_PRECISION else None
 
-    def _according_to(self, token: Token, sent: Span, quotes: list[Quote], text: str) -> Attribution | None:
+    def _according_to(self, token: Token, sent: Span, text: str) -> Attribution | None:
         to = next(c for c in token.children if c.lower_ == "to")
         pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
-        if pobj is None:
+        source = _mention(pobj, text) if pobj is not None else None
+        if source is None:
             return None
-        phrase_start = token.idx
-        phrase_end = _subtree_range(token)[1]
+        last_word = next(t for t in reversed(sent) if not (t.is_punct or t.is_space))
+        comma = next((t for t in pobj.subtree if t.i > pobj.i and t.text == ","), None)
+        if comma is not None and source.end >= last_word.idx + len(last_word):
+            # "According to X, the move reeks of fear": the parse hangs the whole sentence
+            # off X; the source ends at the comma.
+            source = RoleSpan.from_spans(text, [_trim(text, source.start, comma.idx)])
         # The content is the rest of the sentence, on the side away from the phrase.
-        if phrase_start - sent.start_char > sent.end_char - phrase_end:
-            start, end = sent.start_char, phrase_start
+        if token.idx - sent.start_char > sent.end_char - source.end:
+            start, end = sent.start_char, token.idx
         else:
-            start, end = phrase_end, sent.end_char
+            start, end = source.end, sent.end_char
         start, end = _trim(text, start, end)
         if end - start < 2:
             return None
         return Attribution(
             content=RoleSpan.from_spans(text, [(start, end)]),
             cue=RoleSpan.from_spans(text, [(token.idx, to.idx + len(to))]),
-            source=RoleSpan.from_spans(text, [_trim(text, *_subtree_range(pobj), keep_period=True)]),
-            confidence=round(0.5 * PATTERN_WEIGHT["according"] + 0.5 * self.lexicon.precision("accord"), 4),
+            source=source,
+            confidence=round((PATTERN_PRECISION["according"] + self.lexicon.phrase_precision(token, to)) / 2, 4),
         )
 
-    @staticmethod
-    def _cue_range(token: Token) -> tuple[int, int]:
-        """The cue verb with what PolNeAR cues keep around it: the auxiliaries and negation
-        right before it ("is demanding", "isn’t saying"), a particle ("called on") and a
-        colon introducing the quote ("said:")."""
-        doc = token.doc
-        first = token
-        while first.i > 0 and doc[first.i - 1].dep_ in CUE_AUX_DEPS and doc[first.i - 1].head == token:
-            first = doc[first.i - 1]
-        last = token
+
+# -- roles ------------------------------------------------------------------------------
+def _cue_range(token: Token, with_prep: bool = False) -> Range:
+    """The cue verb with what PolNeAR cues keep around it: the auxiliaries, negation and
+    adverbs right before it ("has also said", "isn’t saying"), a particle ("called on"), the
+    preposition or "by" whose object is the content or source ("called for", "reported by")
+    and a colon introducing the quote ("said:")."""
+    doc = token.doc
+    first = last = token
+    while first.i > 0 and _cue_modifier(doc[first.i - 1], token):
+        first = doc[first.i - 1]
+    nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    if nxt is not None and nxt.head == token and (nxt.dep_ == "prt" or (with_prep and nxt.dep_ in ("prep", "agent"))):
+        last = nxt
         nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
-        if nxt is not None and nxt.dep_ == "prt" and nxt.head == token:
-            last = nxt
-            nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
-        if nxt is not None and nxt.text == ":":
-            last = nxt
-        return first.idx, last.idx + len(last)
+    if nxt is not None and nxt.text == ":":
+        last = nxt
+    return first.idx, last.idx + len(last)
 
-    @staticmethod
-    def _source(token: Token, text: str) -> RoleSpan | None:
-        """The cue's subject; conjoined and open-complement verbs inherit their head's."""
-        verb = token
-        for _ in range(3):
-            subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
-            if subject is not None:
-                start, end = _trim(text, *_subtree_range(subject), keep_period=True)
-                return RoleSpan.from_spans(text, [(start, end)]) if end > start else None
-            if verb.dep_ not in ("conj", "xcomp", "advcl") or verb.head is verb:
-                return None
-            verb = verb.head
+
+def _cue_modifier(token: Token, cue: Token) -> bool:
+    """An auxiliary, negation or adverb ("also", not "when") of the cue."""
+    return token.head == cue and (token.dep_ in CUE_AUX_DEPS or (token.dep_ == "advmod" and token.tag_ != "WRB"))
+
+
+def _source(token: Token, text: str) -> RoleSpan | None:
+    """The cue's subject, or in the passive its agent ("was reported by the Post");
+    conjoined and open-complement verbs inherit their head's."""
+    agent = _agent(token)
+    if agent is not None:
+        return _mention(agent, text)
+    verb = token
+    for _ in range(3):
+        subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
+        if subject is not None:
+            return _mention(subject, text) if subject.dep_ != "nsubjpass" else None
+        if verb.dep_ not in ("conj", "xcomp", "advcl") or verb.head is verb:
+            return None
+        verb = verb.head
+    return None
+
+
+def _agent(verb: Token) -> Token | None:
+    """The noun of a passive verb's by-phrase."""
+    by = next((c for c in verb.children if c.dep_ == "agent"), None)
+    return next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+
+
+def _mention(head: Token, text: str) -> RoleSpan | None:
+    """A source noun phrase as PolNeAR marks it: without a participle set off by commas
+    ("Trump, speaking in Ohio, said"), with the comma closing an apposition ("Phil Smith,
+    a spokesman for the union, said")."""
+    doc = head.doc
+    dropped = {
+        t.i
+        for c in head.rights
+        if c.dep_ in ("acl", "advcl") and c.tag_ in ("VBG", "VBN") and doc[c.left_edge.i - 1].text == ","
+        for t in (doc[c.left_edge.i - 1], *c.subtree)
+    }
+    start, end = _trim(text, *_runs([t for t in head.subtree if t.i not in dropped])[0], keep_period=True)
+    if end <= start:
         return None
+    if "," in text[start:end] and text[end : end + 1] == ",":
+        end += 1
+    return RoleSpan.from_spans(text, [(start, end)])
 
-    # -- quotes running on -----------------------------------------------------------------
-    @staticmethod
-    def _join_continued_quotes(found: list[Attribution], quotes: list[Quote], text: str) -> list[Attribution]:
-        """Add a following unattributed quote to the statement it continues.
 
-        News style goes on quoting after the cue ("“...,” he said. “...”") and leaves a quote
-        open at a paragraph's end to reopen it on the next line; such a quote has no cue of
-        its own and PolNeAR makes it part of the same content. A quote continues the last
-        attribution before it when only that attribution's own source and cue stand between.
-        """
-        covered = {i for a in found for s, e in a.content.spans for i in range(s, e)}
-        for quote in quotes:
-            if quote.start in covered:
-                continue
-            previous = max((a for a in found if a.content.end <= quote.start), key=lambda a: a.content.end, default=None)
-            if previous is None:
-                continue
-            own = {i for role in (previous.cue, previous.source) if role for s, e in role.spans for i in range(s, e)}
-            gap = "".join(c for i, c in enumerate(text[previous.content.end : quote.start], previous.content.end) if i not in own)
-            if gap.strip(TRIM + ".") or ("\n" in gap and not _starts_line(text, quote.start)):
-                continue
-            spans = [*previous.content.spans, _trim(text, quote.start, quote.end, keep_period=True)]
-            previous.content = RoleSpan.from_spans(text, spans)
-            covered.update(range(quote.start, quote.end))
-        return found
+# -- sentence shapes ----------------------------------------------------------------------
+def _parenthetical(token: Token) -> bool:
+    """"The museum, Mr. Obama said, would ..." / "..., insiders believe.": a cue with its
+    subject set off by a comma before and a comma or the sentence's end after."""
+    words = [t for t in token.subtree if not t.is_punct]
+    doc = token.doc
+    after = doc[words[-1].i + 1] if words[-1].i + 1 < len(doc) else None
+    return (
+        any(c.dep_ in SUBJECT_DEPS for c in token.children)
+        and words[0].i > 0
+        and doc[words[0].i - 1].text == ","
+        and (after is None or after.text == "," or after.is_space or (after.is_punct and after.is_sent_end))
+    )
+
+
+def _fronted(token: Token, sent: Span) -> list[Range]:
+    """"People like Scott, he said.": a verbless report put before its cue, which the parse
+    hangs off the cue as a loose dependent; everything up to the comma before the subject."""
+    subject = next((c for c in token.lefts if c.dep_ == "nsubj" and c.tag_ not in ("WDT", "WP")), None)
+    if subject is None or subject.left_edge.i <= sent.start + 1:
+        return []
+    comma = token.doc[subject.left_edge.i - 1]
+    if comma.text != "," or any(t.dep_ != "punct" for t in token.rights if t.i > token.i + 1):
+        return []
+    if any(t.dep_ in INTRO_DEPS for t in token.lefts if t.i < comma.i):
+        return []  # an introductory phrase: "In July, the NAACP called ..."
+    return [(sent.start_char, comma.idx)]
+
+
+def _speaker_lines(doc: Doc, text: str) -> list[Attribution]:
+    """Transcript and headline lines, "PENCE: Well, look, ..." / "Pat Caddell: Voters ...":
+    a name of at most four proper nouns opening a line, a colon, and the rest of the line."""
+    found = []
+    for line in LINE.finditer(text):
+        span = doc.char_span(*line.span(), alignment_mode="expand")
+        if not span:
+            continue
+        words = [t for t in span if not (t.i == span.start and t.is_quote)]
+        colon = next((t for t in words[: MAX_SPEAKER_WORDS + 1] if t.text == ":"), None)
+        # Two characters at least: "Q:" opens an interviewer's question, not a statement.
+        if colon is None or colon.idx - words[0].idx < 2 or any(t.pos_ != "PROPN" for t in words if t.i < colon.i):
+            continue
+        start, end = _trim(text, colon.idx + 1, line.end())
+        if end - start >= 2:
+            found.append(
+                Attribution(
+                    content=RoleSpan.from_spans(text, [(start, end)]),
+                    cue=RoleSpan.from_spans(text, [(colon.idx, colon.idx + 1)]),
+                    source=RoleSpan.from_spans(text, [(words[0].idx, colon.idx)]),
+                    confidence=PATTERN_PRECISION["speaker"],
+                )
+            )
+    return found
+
+
+def _join_continued_quotes(found: list[Attribution], quotes: list[Quote], doc: Doc, text: str) -> None:
+    """Add each following unattributed quote to the statement it continues (in place).
+
+    News style goes on quoting after the cue ("“...,” he said. “...”") and leaves a quote
+    open at a paragraph's end to reopen it on the next line; such a quote has no cue of its
+    own and PolNeAR makes it part of the same content. A quote continues the last
+    attribution before it when only that attribution's source and cue, or the rest of the
+    cue's sentence, stand between.
+    """
+    covered = {i for a in found for s, e in a.content.spans for i in range(s, e)}
+    for quote in quotes:
+        if quote.start in covered:
+            continue
+        previous = max((a for a in found if a.content.end <= quote.start), key=lambda a: a.content.end, default=None)
+        if previous is None:
+            continue
+        own = {i for role in (previous.cue, previous.source) if role for s, e in role.spans for i in range(s, e)}
+        if previous.cue is not None:
+            cue_sent = doc.char_span(*previous.cue.spans[0], alignment_mode="expand").sent
+            if cue_sent.end_char <= quote.start:
+                own.update(range(cue_sent.start_char, cue_sent.end_char))
+        between = range(previous.content.end, quote.start)
+        gap = "".join(text[i] for i in between if i not in own)
+        if gap.strip(TRIM + ".") or ("\n" in gap and not _starts_line(text, quote.start)):
+            continue
+        spans = [*previous.content.spans, _trim(text, quote.start, quote.end, keep_period=True)]
+        previous.content = RoleSpan.from_spans(text, spans)
+        covered.update(range(quote.start, quote.end))
+
+
+# -- character and token helpers -----------------------------------------------------------
+def _trim(text: str, start: int, end: int, keep_period: bool = False) -> Range:
+    """Shrink a char range past surrounding punctuation and spaces PolNeAR leaves out."""
+    strip_end = TRIM if keep_period else TRIM + "."
+    while start < end and text[start] in TRIM:
+        start += 1
+    while end > start and text[end - 1] in strip_end:
+        end -= 1
+    return start, end
+
+
+def _snap_to_quote(start: int, end: int, quotes: list[Quote], cue: Token) -> Range:
+    """Grow a content range to whole quotes it overlaps, never over the cue."""
+    for q in quotes:
+        if q.start < end and start < q.end and not (q.start <= cue.idx < q.end):
+            start, end = min(start, q.start), max(end, q.end)
+    return start, end
+
+
+def _subtree_range(token: Token) -> Range:
+    return token.left_edge.idx, token.right_edge.idx + len(token.right_edge)
+
+
+def _runs(tokens: list[Token]) -> list[Range]:
+    """Char ranges of the maximal runs of consecutive tokens."""
+    indexes = {t.i for t in tokens}
+    ranges: list[Range] = []
+    for t in sorted(tokens, key=lambda t: t.i):
+        if ranges and t.i - 1 in indexes:
+            ranges[-1] = (ranges[-1][0], t.idx + len(t))
+        else:
+            ranges.append((t.idx, t.idx + len(t)))
+    return ranges
+
+
+def _only_cue_words(cue: Token, start: int) -> bool:
+    """Whether nothing but the cue's subject, auxiliaries and punctuation lies from ``start``
+    to the cue."""
+    own = {t.i for c in cue.children if c.dep_ in SUBJECT_DEPS + CUE_AUX_DEPS for t in c.subtree}
+    between = cue.doc.char_span(start, cue.idx, alignment_mode="expand") or []
+    return all(t.i in own or t.is_punct or t.is_space for t in between if t.i != cue.i)
 
 
 def _starts_line(text: str, pos: int) -> bool:
-    return pos == 0 or text[:pos].rstrip(" \t").endswith("\n")
+    return not text[text.rfind("\n", 0, pos) + 1 : pos].strip(" \t")
 
 
 def _ends_line(token: Token) -> bool:

@@ -6,9 +6,13 @@ micro-averages over a corpus or any slice of it (a publisher) are plain sums.
 * exact: a predicted role matches a gold one when their sets of non-whitespace character
   positions are equal (one-to-one).
 * overlap: they share at least one non-whitespace character (one-to-one, greedy by largest
-  overlap).
+  overlap; among equal overlaps the tighter pair wins, so a prediction equal to one gold span
+  is not taken by a longer gold span that merely contains it).
 * token: precision/recall over word tokens (``\\w+|[^\\w\\s]``) covered by the role; a token
-  is covered when at least one of its characters lies inside the role's spans.
+  is covered when at least one of its characters lies inside the role's spans (so the few gold
+  spans that cut a word keep it). Per document and role the covered tokens form a set, the
+  tag-sequence view of PolNeAR (each token has one label): duplicate or nested predictions
+  add no tokens.
 * attribution: contents overlap and, where the gold has a cue, cues overlap (one-to-one,
   greedy by content overlap), with ``source_ok`` the share of matched pairs whose sources
   overlap or are both null.
@@ -69,10 +73,16 @@ class DocScores:
     )
     attribution: Counts = field(default_factory=Counts)
     source_ok: int = 0  # matched attribution pairs whose sources agree
+    documents: int = 0
 
     def __add__(self, other: DocScores) -> DocScores:
         roles = {r: {m: self.roles[r][m] + other.roles[r][m] for m in MEASURES} for r in ROLES}
-        return DocScores(roles, self.attribution + other.attribution, self.source_ok + other.source_ok)
+        return DocScores(
+            roles,
+            self.attribution + other.attribution,
+            self.source_ok + other.source_ok,
+            self.documents + other.documents,
+        )
 
     @property
     def source_ok_rate(self) -> float:
@@ -80,6 +90,7 @@ class DocScores:
 
     def to_json(self) -> dict:
         return {
+            "documents": self.documents,
             "roles": {r: {m: c.to_json() for m, c in ms.items()} for r, ms in self.roles.items()},
             "attribution": {**self.attribution.to_json(), "source_ok": round(self.source_ok_rate, 4)},
         }
@@ -95,17 +106,21 @@ def visible_chars(text: str, role: RoleSpan | None) -> frozenset[int]:
 def _greedy_pairs(
     preds: list[frozenset[int]], golds: list[frozenset[int]], accept: Callable[[int, int], bool] = lambda i, j: True
 ) -> list[tuple[int, int]]:
-    """One-to-one pairs sharing characters, greedy by largest overlap (ties: earliest pair)."""
+    """One-to-one pairs sharing characters, greedy by largest overlap.
+
+    Ties go to the pair with the smaller union (an exact pair beats a span that contains it),
+    then to the earliest pair, so the result is deterministic.
+    """
     candidates = []
     for i, p in enumerate(preds):
         for j, g in enumerate(golds):
             size = len(p & g)
             if size and accept(i, j):
-                candidates.append((-size, i, j))
+                candidates.append((-size, len(p) + len(g) - size, i, j))
     used_p: set[int] = set()
     used_g: set[int] = set()
     pairs = []
-    for _, i, j in sorted(candidates):
+    for *_, i, j in sorted(candidates):
         if i not in used_p and j not in used_g:
             used_p.add(i)
             used_g.add(j)
@@ -114,6 +129,7 @@ def _greedy_pairs(
 
 
 def _exact_matches(preds: list[frozenset[int]], golds: list[frozenset[int]]) -> int:
+    """One-to-one count of equal sets; callers drop empty sets, which never match."""
     remaining = list(golds)
     matched = 0
     for p in preds:
@@ -135,20 +151,9 @@ def _token_coverage(text: str, roles: Iterable[RoleSpan]) -> set[int]:
     return covered
 
 
-def score_document(text: str, gold: list[Attribution], pred: list[Attribution]) -> DocScores:
-    """Score one document's predicted attributions against its gold ones."""
-    scores = DocScores()
-    for role in ROLES:
-        g_roles = [getattr(a, role) for a in gold if getattr(a, role) is not None]
-        p_roles = [getattr(a, role) for a in pred if getattr(a, role) is not None]
-        g_sets = [visible_chars(text, r) for r in g_roles]
-        p_sets = [visible_chars(text, r) for r in p_roles]
-        n_p, n_g = len(p_sets), len(g_sets)
-        scores.roles[role]["exact"] = Counts(_exact_matches([s for s in p_sets if s], [s for s in g_sets if s]), n_p, n_g)
-        scores.roles[role]["overlap"] = Counts(len(_greedy_pairs(p_sets, g_sets)), n_p, n_g)
-        g_tok, p_tok = _token_coverage(text, g_roles), _token_coverage(text, p_roles)
-        scores.roles[role]["token"] = Counts(len(g_tok & p_tok), len(p_tok), len(g_tok))
-
+def attribution_pairs(text: str, gold: list[Attribution], pred: list[Attribution]) -> list[tuple[int, int]]:
+    """The contract's attribution matches as (pred index, gold index): contents overlap and,
+    where the gold has a cue, cues overlap; one-to-one, greedy by content overlap."""
     g_content = [visible_chars(text, a.content) for a in gold]
     p_content = [visible_chars(text, a.content) for a in pred]
     g_cue = [visible_chars(text, a.cue) for a in gold]
@@ -157,7 +162,25 @@ def score_document(text: str, gold: list[Attribution], pred: list[Attribution]) 
     def cues_agree(i: int, j: int) -> bool:
         return gold[j].cue is None or bool(p_cue[i] & g_cue[j])
 
-    pairs = _greedy_pairs(p_content, g_content, cues_agree)
+    return _greedy_pairs(p_content, g_content, cues_agree)
+
+
+def score_document(text: str, gold: list[Attribution], pred: list[Attribution]) -> DocScores:
+    """Score one document's predicted attributions against its gold ones."""
+    scores = DocScores(documents=1)
+    for role in ROLES:
+        g_roles = [getattr(a, role) for a in gold if getattr(a, role) is not None]
+        p_roles = [getattr(a, role) for a in pred if getattr(a, role) is not None]
+        g_sets = [visible_chars(text, r) for r in g_roles]
+        p_sets = [visible_chars(text, r) for r in p_roles]
+        n_p, n_g = len(p_sets), len(g_sets)
+        exact = _exact_matches([s for s in p_sets if s], [s for s in g_sets if s])
+        scores.roles[role]["exact"] = Counts(exact, n_p, n_g)
+        scores.roles[role]["overlap"] = Counts(len(_greedy_pairs(p_sets, g_sets)), n_p, n_g)
+        g_tok, p_tok = _token_coverage(text, g_roles), _token_coverage(text, p_roles)
+        scores.roles[role]["token"] = Counts(len(g_tok & p_tok), len(p_tok), len(g_tok))
+
+    pairs = attribution_pairs(text, gold, pred)
     scores.attribution = Counts(len(pairs), len(pred), len(gold))
     for i, j in pairs:
         p_src, g_src = pred[i].source, gold[j].source
