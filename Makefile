@@ -24,6 +24,7 @@ test: setup  ## the whole test suite (fast: no training beyond a few steps, no t
 
 eval:  ## score every model on PolNeAR dev, and the figure normalisers on corpus/gold; reports in eval/results/
 	$(QW) eval $(POLNEAR)/dev --model fast
+	$(PY) -m pipeline.speakers_eval
 	$(PY) -m pipeline.timex_eval
 
 bench:  ## words/s and peak memory of extract on the dev texts, 1 and 2 processes

@@ -11,9 +11,11 @@ from spacy.tokens import Doc
 
 from pipeline.extractors import get_extractor
 from pipeline.quotes import quote_kind
-from pipeline.schema import Article, Attribution, Record, RoleSpan, Speaker
+from pipeline.schema import Article, Attribution, Record
 from pipeline.segment import load_nlp, segment
+from pipeline.speakers import resolve_speakers
 from pipeline.timex import find_times
+
 
 def sentence_indexes(doc: Doc, attribution: Attribution) -> list[int]:
     """Indexes (in document order) of the sentences any role of the attribution touches."""
@@ -29,24 +31,13 @@ def sentence_indexes(doc: Doc, attribution: Attribution) -> list[int]:
     return sorted(i for i in touched if i >= 0)
 
 
-def mention_speaker(doc: Doc, source: RoleSpan | None) -> Speaker | None:
-    """The speaker as far as the mention itself tells: its text and spaCy entity type."""
-    if source is None:
-        return None
-    label = next(
-        (ent.label_ for ent in doc.ents if ent.start_char < source.end and source.start < ent.end_char),
-        None,
-    )
-    kind = {"PERSON": "person", "ORG": "organisation", "NORP": "group", "GPE": "organisation"}.get(label or "", "unnamed")
-    return Speaker(mention=source.text, type=kind, entity_label=label, mentions=list(source.spans))
-
-
 def records_for(doc: Doc, attributions: list[Attribution], model: str) -> list[Record]:
     """Describe each attribution of a segmented article as an output record."""
     article: Article = doc._.article
     ordered = sorted(attributions, key=lambda a: (a.content.start if a.content.spans else 0))
+    speakers = resolve_speakers(doc, ordered)
     records = []
-    for n, attribution in enumerate(ordered, start=1):
+    for n, (attribution, speaker) in enumerate(zip(ordered, speakers), start=1):
         records.append(
             Record(
                 doc_id=article.id,
@@ -54,11 +45,11 @@ def records_for(doc: Doc, attributions: list[Attribution], model: str) -> list[R
                 content=attribution.content,
                 cue=attribution.cue,
                 source=attribution.source,
-                kind=attribution.kind or quote_kind(attribution.content),
+                kind=attribution.kind or quote_kind(article.text, attribution.content),
                 sentences=sentence_indexes(doc, attribution),
                 confidence=attribution.confidence,
                 model=model,
-                speaker=mention_speaker(doc, attribution.source),
+                speaker=speaker,
                 dates=find_times(article.text, article.date, spans=attribution.content.spans),
             )
         )

@@ -43,12 +43,13 @@ def find_quotes(text: str) -> list[Quote]:
     return quotes
 
 
-def quote_kind(content: RoleSpan) -> str:
+def quote_kind(text: str, content: RoleSpan) -> str:
     """``direct`` when every word of the content is inside quotation marks, ``mixed`` when
-    some are, ``indirect`` otherwise. Pieces of a discontinuous content are read separately,
-    so a quote continued over paragraphs ("“...\\n“...”") counts as quoted throughout."""
+    some are, ``indirect`` otherwise. Each span of the content is read on its own, so a quote
+    continued over paragraphs ("“...¶“...”") counts as quoted throughout."""
     quoted = unquoted = 0
-    for piece in content.text.split("\n") if "\n" in content.text else [content.text]:
+    for start, end in content.spans:
+        piece = text[start:end]
         covered = [False] * len(piece)
         for q in find_quotes(piece):
             covered[q.start : q.end] = [True] * (q.end - q.start)

@@ -86,7 +86,7 @@ class RuleExtractor:
         found.sort(key=lambda a: a.content.start)
         _join_continued_quotes(found, quotes, doc, text)
         for attribution in found:
-            attribution.kind = quote_kind(attribution.content)
+            attribution.kind = quote_kind(text, attribution.content)
         return found
 
     # -- one cue ------------------------------------------------------------------------

@@ -1,0 +1,161 @@
+"""Speaker resolution on the seed articles, PolNeAR dev text and the scoring rule."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import POLNEAR_DEV
+
+from pipeline.polnear import load_gold
+from pipeline.schema import Article, Attribution, RoleSpan, Speaker
+from pipeline.segment import load_nlp, segment
+from pipeline.speakers import normalise_name, resolve_speakers
+from pipeline.speakers_eval import judge
+
+
+def speakers_for(text: str, mentions: list[str]) -> list[Speaker]:
+    """Resolve each listed source mention, in order of first occurrence after the previous one."""
+    spans, position = [], 0
+    for mention in mentions:
+        start = text.index(mention, position)
+        spans.append((start, start + len(mention)))
+        position = start + len(mention)
+    attributions = [Attribution(content=RoleSpan("", ()), source=RoleSpan.from_spans(text, [s])) for s in spans]
+    resolved = resolve_speakers(segment(Article("t", text), load_nlp()), attributions)
+    assert all(s is not None for s in resolved)
+    return [s for s in resolved if s is not None]
+
+
+def every(text: str, pattern: str) -> list[str]:
+    return [m.group() for m in re.finditer(pattern, text)]
+
+
+def test_seed_a_greenwood_retailleau_and_the_ministry(seed_a: str) -> None:
+    mentions = [
+        "France’s interior ministry",
+        "It",
+        "Transport minister Lilian Greenwood",
+        "Ms Greenwood",
+        "She",
+        "Ms Greenwood",
+        "she",
+        "French interior minister Bruno Retailleau",
+        "Mr Retailleau",
+        "Mr Retailleau",
+    ]
+    ministry, it, *greenwood, retailleau, mr1, mr2 = speakers_for(seed_a, mentions)
+    assert it.entity_id == ministry.entity_id and ministry.type == "organisation"
+    assert {(s.name, s.role, s.type) for s in greenwood} == {("Lilian Greenwood", "transport minister", "person")}
+    assert len({s.entity_id for s in greenwood}) == 1
+    assert {(s.name, s.role) for s in (retailleau, mr1, mr2)} == {("Bruno Retailleau", "French interior minister")}
+    # the pronoun's mentions include the antecedent it was resolved through
+    assert greenwood[2].mentions[0] == (seed_a.index("She later"), seed_a.index("She later") + 3)
+    assert len(greenwood[2].mentions) > 1
+
+
+def test_seed_b_spokesman_is_one_speaker_and_she_is_greenwood(seed_b: str) -> None:
+    mentions = [
+        "A Home Office spokesman",
+        "transport minister Lilian Greenwood",
+        "She",
+        "Ms Greenwood",
+        "She",
+        "Ms Greenwood",
+        "she",
+        "The Home Office spokesman",
+    ]
+    first, *greenwood, second = speakers_for(seed_b, mentions)
+    assert first.entity_id == second.entity_id and first.name is None and first.type == "unnamed"
+    assert first.role == "Home Office spokesman"
+    assert {s.name for s in greenwood} == {"Lilian Greenwood"} and len({s.entity_id for s in greenwood}) == 1
+
+
+def test_a_source_and_another_source_are_different_speakers() -> None:
+    text = (
+        "Secret Service protocol called for the nominee to be taken to a trauma center, sources said.\n"
+        "But a campaign operative decided to change course, a source said.\n"
+        "The Secret Service whisked her away before cops could accompany her, another source said.\n"
+        "The NYPD overruled that request, the source added."
+    )
+    sources, a_source, another, the_source = speakers_for(text, ["sources", "a source", "another source", "the source"])
+    assert len({sources.entity_id, a_source.entity_id, another.entity_id}) == 3
+    assert the_source.entity_id == another.entity_id
+    assert sources.type == "group" and a_source.type == "unnamed"
+
+
+def test_short_organisation_name_joins_the_full_one() -> None:
+    text = (
+        "The New York Post reports that the team avoided the emergency room.\n"
+        "She detoured to her daughter's apartment, The Post has learned."
+    )
+    post, short = speakers_for(text, ["The New York Post", "The Post"])
+    assert post.entity_id == short.entity_id and short.name == "The New York Post" and short.type == "organisation"
+
+
+def test_pronoun_takes_the_speaker_of_matching_gender() -> None:
+    text = (
+        "Mr. Brown said the plan would cost too much.\n"
+        "Ms. White said the plan was flawed, and Mr. Brown agreed.\n"
+        "She added that the vote would be close."
+    )
+    she = speakers_for(text, ["She"])[0]
+    assert she.name == "White" and she.type == "person"  # titles are not part of the name
+
+
+def test_definite_nominal_and_relative_pronoun() -> None:
+    text = (
+        "Transport minister Lilian Greenwood said talks were under way.\n"
+        "The minister added that a deal was close.\n"
+        "Donald Trump, who spoke in Ohio, said the deal was bad."
+    )
+    greenwood, minister, who = speakers_for(text, ["Transport minister Lilian Greenwood", "The minister", "who"])
+    assert minister.entity_id == greenwood.entity_id
+    assert who.name == "Donald Trump"
+
+
+def test_quantified_groups_are_kept_apart() -> None:
+    text = (
+        "Many Democrats are afraid that turnout will be low.\n"
+        "Voters said they were tired of the campaign.\n"
+        "But many Democrats say the edge is real."
+    )
+    many, voters, many_again = speakers_for(text, ["Many Democrats", "Voters", "many Democrats"])
+    assert many.entity_id == many_again.entity_id != voters.entity_id
+
+
+@pytest.mark.skipif(not POLNEAR_DEV.is_dir(), reason="needs ../shared/polnear")
+def test_dev_article_surnames_resolve_to_full_names() -> None:
+    gold = next(g for g in load_gold(POLNEAR_DEV) if g.article.id.startswith("politico_2016-09-28_axelrod"))
+    doc = segment(gold.article, load_nlp())
+    named = [
+        (a.source.text, s.name)
+        for a, s in zip(gold.attributions, resolve_speakers(doc, gold.attributions))
+        if a.source is not None and s is not None
+    ]
+    assert ("Axelrod", "David Axelrod") in named
+    assert {name for text, name in named if text.startswith("Dean")} == {"Howard Dean"}
+    assert ("He", "Howard Dean") in named  # "He then defended the remark" follows Dean, not Axelrod
+
+
+def test_names_compare_without_titles_possessives_or_initials() -> None:
+    assert normalise_name("Mr. Obama's") == normalise_name("Obama") == "obama"
+    assert normalise_name("Joseph R. Biden Jr.") == "joseph biden"
+    assert normalise_name("the I.R.S.") == "irs"
+
+
+def test_scoring_names_by_name_and_unnamed_by_cluster() -> None:
+    rows = [
+        {"entity": "e1", "name": None},
+        {"entity": "e2", "name": None},
+        {"entity": "e2", "name": None},
+        {"entity": "e3", "name": "Lilian Greenwood"},
+    ]
+    speakers = [
+        Speaker("a source", entity_id="x1"),
+        Speaker("another source", entity_id="x2"),
+        Speaker("the source", entity_id="x1"),
+        Speaker("Ms Greenwood", name="Lilian Greenwood", entity_id="x3"),
+    ]
+    # "the source" joined the wrong one: it and "a source" are both wrong, "another source" too
+    assert judge(rows, speakers) == [False, False, False, True]
