@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 QW := $(VENV)/bin/quotewise
 MODEL ?= fast
 
-.PHONY: setup run test eval bench train cues
+.PHONY: setup run test eval bench cues
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -22,16 +22,14 @@ run: setup  ## extract the bundled example articles and print who said what
 test: setup  ## the whole test suite (fast: no training beyond a few steps, no timing)
 	$(PY) -m pytest -q -n 2 tests
 
-eval:  ## score every model on PolNeAR dev, and the figure normalisers on corpus/gold; reports in eval/results/
+eval:  ## score every model on PolNeAR dev, speakers and the figure normalisers on corpus/gold; reports in eval/results/
 	$(QW) eval $(POLNEAR)/dev --model fast
 	$(PY) -m pipeline.speakers_eval
 	$(PY) -m pipeline.timex_eval
+	$(PY) -m pipeline.numbers_eval
 
 bench:  ## words/s and peak memory of extract on the dev texts, 1 and 2 processes
 	$(PY) eval/bench.py --texts $(POLNEAR)/dev/text --out eval/bench
 
 cues:  ## derive the fast model's cue lexicon from PolNeAR train
 	$(PY) -m pipeline.cues $(POLNEAR)/train models/fast/cues.json
-
-train:  ## fine-tune the default tagger on PolNeAR train (CPU, seed 13, best dev epoch -> models/default; log runs/default/train.log)
-	$(PY) -m pipeline.train $(POLNEAR)/train $(POLNEAR)/dev --out models/default --run runs/default --epochs 3 --seed 13

@@ -6,15 +6,19 @@ This is the one place the stages meet; each stage is a plain function over datac
 from __future__ import annotations
 
 import bisect
+from typing import TypeVar
 
 from spacy.tokens import Doc
 
 from pipeline.extractors import get_extractor
+from pipeline.quantities import find_quantities
 from pipeline.quotes import quote_kind
-from pipeline.schema import Article, Attribution, Record
+from pipeline.schema import Article, Attribution, Quantity, Record, RoleSpan, TimeExpression
 from pipeline.segment import load_nlp, segment
 from pipeline.speakers import resolve_speakers
 from pipeline.timex import find_times
+
+T = TypeVar("T", Quantity, TimeExpression)
 
 
 def sentence_indexes(doc: Doc, attribution: Attribution) -> list[int]:
@@ -31,11 +35,19 @@ def sentence_indexes(doc: Doc, attribution: Attribution) -> list[int]:
     return sorted(i for i in touched if i >= 0)
 
 
+def inside(items: list[T], role: RoleSpan) -> list[T]:
+    """The items (quantities, time expressions) lying wholly within one of the role's spans."""
+    return [x for x in items if any(s <= x.start and x.end <= e for s, e in role.spans)]
+
+
 def records_for(doc: Doc, attributions: list[Attribution], model: str) -> list[Record]:
     """Describe each attribution of a segmented article as an output record."""
     article: Article = doc._.article
     ordered = sorted(attributions, key=lambda a: (a.content.start if a.content.spans else 0))
     speakers = resolve_speakers(doc, ordered)
+    # Found once over the whole article (context decides tense and counted nouns), then shared out.
+    quantities = find_quantities(doc) if ordered else []
+    times = find_times(article.text, article.date) if ordered else []
     records = []
     for n, (attribution, speaker) in enumerate(zip(ordered, speakers), start=1):
         records.append(
@@ -50,7 +62,8 @@ def records_for(doc: Doc, attributions: list[Attribution], model: str) -> list[R
                 confidence=attribution.confidence,
                 model=model,
                 speaker=speaker,
-                dates=find_times(article.text, article.date, spans=attribution.content.spans),
+                quantities=inside(quantities, attribution.content),
+                dates=inside(times, attribution.content),
             )
         )
     return records

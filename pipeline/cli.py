@@ -66,8 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "numbers":
         from pipeline.figures import write_annotations
         from pipeline.quantities import find_quantities
+        from pipeline.segment import segment
 
-        return write_annotations(args.input, args.output, lambda a: find_quantities(a.text))
+        return write_annotations(args.input, args.output, lambda a: find_quantities(segment(a)))
     raise AssertionError(args.command)
 
 

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipeline.gold_texts import REPO, TEXT_DIRS, article_text
 from pipeline.schema import TimeExpression
 from pipeline.scoring import Counts, _greedy_pairs
 from pipeline.timex import find_times
@@ -27,9 +28,7 @@ from pipeline.timex import find_times
 if TYPE_CHECKING:
     from dateparser.date import DateData
 
-REPO = Path(__file__).resolve().parents[1]
 DEFAULT_GOLD = REPO / "corpus" / "gold" / "times.jsonl"
-TEXT_DIRS = (REPO / "corpus" / "examples", REPO.parent / "shared" / "polnear" / "dev" / "text")
 TYPES = ("DATE", "TIME", "DURATION", "SET")
 # dateparser's parts of day (1.5.0) as TIMEX3 codes.
 _PARTS_OF_DAY = {"early_morning": "MO", "morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
@@ -48,11 +47,8 @@ def load_gold(path: str | Path = DEFAULT_GOLD, text_dirs: Iterable[Path] = TEXT_
                 continue
             row = json.loads(line)
             if row["doc_id"] not in docs:
-                found = next((d / f"{row['doc_id']}.txt" for d in dirs if (d / f"{row['doc_id']}.txt").exists()), None)
-                if found is None:
-                    raise FileNotFoundError(f"no text for {row['doc_id']} in {[str(d) for d in dirs]}")
                 anchor = dt.date.fromisoformat(row["anchor"]) if row["anchor"] else None
-                docs[row["doc_id"]] = (found.read_text(encoding="utf-8"), anchor, [], row.get("split"))
+                docs[row["doc_id"]] = (article_text(row["doc_id"], dirs), anchor, [], row.get("split"))
             docs[row["doc_id"]][2].append(TimeExpression(row["text"], row["start"], row["end"], row["type"], row["value"]))
     return docs
 
