@@ -178,7 +178,7 @@ def write_report(out_dir: str | Path, name: str, data: dict[str, Any], markdown:
     """``OUT/NAME.json`` and ``OUT/NAME.md``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    (out / f"{name}.json").write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    (out / f"{name}.json").write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     (out / f"{name}.md").write_text(markdown, encoding="utf-8")
 
 

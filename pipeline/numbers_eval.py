@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from pipeline.gold_texts import REPO, TEXT_DIRS, article_text
+from pipeline.evaluate import write_report
+from pipeline.goldsets import REPO, RESULTS, TEXT_DIRS, article_text, scores_by_split
 from pipeline.quantities import find_quantities
 from pipeline.schema import Article, Quantity
 from pipeline.scoring import Counts, _greedy_pairs
@@ -135,20 +136,13 @@ SYSTEMS: dict[str, Finder] = {"quotewise": quotewise_quantities, "quantulum3": q
 
 def evaluate_numbers(gold_path: str | Path = DEFAULT_GOLD, text_dirs: Iterable[Path] = TEXT_DIRS) -> dict[str, Any]:
     """Scores of each system on the whole gold and on each split of it (see NUMBERS-GUIDE.md)."""
-    gold = load_gold(gold_path, text_dirs)
-    splits = sorted({g[2] for g in gold.values() if g[2]})
-    parts = {"all": gold} | {split: {d: g for d, g in gold.items() if g[2] == split} for split in splits}
-    return {
-        "gold": str(Path(gold_path).relative_to(REPO)) if Path(gold_path).is_relative_to(REPO) else str(gold_path),
-        "splits": {
-            name: {
-                "documents": sorted(docs),
-                "quantities": sum(len(g[1]) for g in docs.values()),
-                "systems": {s: score_system(docs, finder) for s, finder in SYSTEMS.items()},
-            }
-            for name, docs in parts.items()
-        },
-    }
+    return scores_by_split(
+        gold_path,
+        load_gold(gold_path, text_dirs),
+        split_of=lambda g: g[2],
+        size=("quantities", lambda g: len(g[1])),
+        score=lambda docs: {name: score_system(docs, finder) for name, finder in SYSTEMS.items()},
+    )
 
 
 def markdown_report(result: dict[str, Any]) -> str:
@@ -181,11 +175,8 @@ def markdown_report(result: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
     result = evaluate_numbers(Path(args[0]) if args else DEFAULT_GOLD)
-    out = REPO / "eval" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "numbers.json").write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     md = markdown_report(result)
-    (out / "numbers.md").write_text(md, encoding="utf-8")
+    write_report(RESULTS, "numbers", result, md)
     print(md)
     return 0
 

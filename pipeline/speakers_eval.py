@@ -25,17 +25,17 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from pipeline.evaluate import write_report
+from pipeline.goldsets import REPO, RESULTS
 from pipeline.polnear import load_gold as load_polnear
 from pipeline.schema import Article, Attribution, RoleSpan, Speaker
 from pipeline.segment import load_nlp, segment
 from pipeline.speakers import normalise_name, resolve_speakers
 
-REPO = Path(__file__).resolve().parents[1]
 DEFAULT_GOLD = REPO / "corpus" / "gold" / "speakers.jsonl"
 DEFAULT_DEV = REPO.parent / "shared" / "polnear" / "dev"
 EXAMPLES = REPO / "corpus" / "examples"
 FORMS = ("name", "pronoun", "nominal", "unnamed")
-RESULTS = REPO / "eval" / "results"
 
 
 def read_gold(path: str | Path) -> dict[str, list[dict[str, Any]]]:
@@ -156,9 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     gold = args[0] if args else DEFAULT_GOLD
     dev = args[1] if len(args) > 1 else DEFAULT_DEV
     result = evaluate_speakers(gold, dev)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "speakers.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    (RESULTS / "speakers.md").write_text(markdown_report(result), encoding="utf-8")
+    write_report(RESULTS, "speakers", result, markdown_report(result))
     forms = ", ".join(f"{f} {c['accuracy']:.3f}" for f, c in result["by_form"].items())
     print(f"speaker accuracy {result['accuracy']:.3f} on {result['mentions']} mentions ({forms})")
     return 0

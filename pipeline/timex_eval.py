@@ -20,7 +20,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.gold_texts import REPO, TEXT_DIRS, article_text
+from pipeline.evaluate import write_report
+from pipeline.goldsets import REPO, RESULTS, TEXT_DIRS, article_text, scores_by_split
 from pipeline.schema import TimeExpression
 from pipeline.scoring import Counts, _greedy_pairs
 from pipeline.timex import find_times
@@ -139,20 +140,13 @@ def evaluate_times(gold_path: str | Path = DEFAULT_GOLD, text_dirs: Iterable[Pat
     those labelled after the rules were frozen ("heldout"); ``corpus/gold/TIMES-GUIDE.md``
     records their blind first scores.
     """
-    gold = load_gold(gold_path, text_dirs)
-    splits = sorted({g[3] for g in gold.values() if g[3]})
-    parts = {"all": gold} | {split: {d: g for d, g in gold.items() if g[3] == split} for split in splits}
-    return {
-        "gold": str(Path(gold_path).relative_to(REPO)) if Path(gold_path).is_relative_to(REPO) else str(gold_path),
-        "splits": {
-            name: {
-                "documents": sorted(docs),
-                "expressions": sum(len(g[2]) for g in docs.values()),
-                "systems": {s: score_system(docs, finder) for s, finder in SYSTEMS.items()},
-            }
-            for name, docs in parts.items()
-        },
-    }
+    return scores_by_split(
+        gold_path,
+        load_gold(gold_path, text_dirs),
+        split_of=lambda g: g[3],
+        size=("expressions", lambda g: len(g[2])),
+        score=lambda docs: {name: score_system(docs, finder) for name, finder in SYSTEMS.items()},
+    )
 
 
 def markdown_report(result: dict[str, Any]) -> str:
@@ -186,13 +180,9 @@ def _row(split: str, name: str, s: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
-    gold_path = Path(args[0]) if args else DEFAULT_GOLD
-    out = REPO / "eval" / "results"
-    result = evaluate_times(gold_path)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "times.json").write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = evaluate_times(Path(args[0]) if args else DEFAULT_GOLD)
     md = markdown_report(result)
-    (out / "times.md").write_text(md, encoding="utf-8")
+    write_report(RESULTS, "times", result, md)
     print(md)
     return 0
 
