@@ -46,8 +46,8 @@ def records_for(doc: Doc, attributions: list[Attribution], model: str) -> list[R
     ordered = sorted(attributions, key=lambda a: (a.content.start if a.content.spans else 0))
     speakers = resolve_speakers(doc, ordered)
     # Found once over the whole article (context decides tense and counted nouns), then shared out.
-    quantities = find_quantities(doc) if ordered else []
     times = find_times(article.text, article.date) if ordered else []
+    quantities = find_quantities(doc, times) if ordered else []
     records = []
     for n, (attribution, speaker) in enumerate(zip(ordered, speakers), start=1):
         records.append(

@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from spacy.tokens import Doc
 
-from pipeline.schema import Quantity
+from pipeline.schema import Quantity, TimeExpression
 from pipeline.timex import find_times
 
 # --- lexicon -------------------------------------------------------------------------------
@@ -214,13 +214,24 @@ def _idle_one(text: str, m: re.Match[str], doc: Doc) -> bool:
     return token is None or token.root.dep_ != "nummod"
 
 
+IRREGULAR_PLURALS = {"man": "men", "woman": "women", "person": "people", "child": "children", "foot": "feet"}
+
+
+def plural(noun: str) -> str:
+    """The plural of a counted noun written singular in a compound ("two-man" → "men")."""
+    if noun in IRREGULAR_PLURALS:
+        return IRREGULAR_PLURALS[noun]
+    if noun.endswith("s"):
+        return noun
+    return noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u") else noun + "s"
+
+
 def _unit(doc: Doc, end: int, of_phrase: bool) -> str | None:
     """The noun the number counts: the head of its ``nummod``; for proportions and vague
     multiples the object of the "of" after them ("half *of voters*", "thousands of *bankers*")."""
     text = doc.text
     if m := re.match(r"-([a-z]+)", text[end:]):  # "a 63-year-old", "a 20-point lead"
-        noun = m.group(1)
-        return noun if noun.endswith("s") else (noun[:-1] + "ies" if noun.endswith("y") and noun[-2] not in "aeiou" else noun + "s")
+        return plural(m.group(1))
     span = doc.char_span(max(0, end - 1), end, alignment_mode="expand")
     if span is None:
         return None
@@ -315,14 +326,14 @@ def _quantity(doc: Doc, m: re.Match[str]) -> Quantity | None:
     )
 
 
-def _in_time(m: re.Match[str], text: str, times: list[tuple[int, int, str]]) -> bool:
+def _in_time(m: re.Match[str], text: str, times: list[TimeExpression]) -> bool:
     """Inside a date, year or clock time ("Sept. 26", "7 p.m."), unless it counts a time unit
     ("two years ago") or is money or a percentage ("$25,000 a year")."""
     if m.group("post") or m.group("cur1"):
         return False
     if re.match(rf"[\s-]+{_TIME_UNITS}\b", text[m.end() :], re.I):
         return False
-    return any(s < m.end() and m.start() < e and t != "DURATION" for s, e, t in times)
+    return any(t.start < m.end() and m.start() < t.end and t.type != "DURATION" for t in times)
 
 
 def _in_name(doc: Doc, m: re.Match[str]) -> bool:
@@ -353,10 +364,14 @@ def _rising(first: str, second: str) -> bool:
     return a is not None and b is not None and a < b
 
 
-def find_quantities(doc: Doc) -> list[Quantity]:
-    """Every quantity in a parsed text, normalised; offsets are into ``doc.text``."""
+def find_quantities(doc: Doc, times: list[TimeExpression] | None = None) -> list[Quantity]:
+    """Every quantity in a parsed text, normalised; offsets are into ``doc.text``.
+
+    ``times``: the text's time expressions when the caller has them already (only their
+    spans and types are used, so any anchor will do); found here otherwise.
+    """
     text = doc.text
-    times = [(t.start, t.end, t.type) for t in find_times(text, None)]
+    times = find_times(text, None) if times is None else times
     found = []
     for m in _matches(text):
         if _is_year(m) or _is_name(text, m) or _in_name(doc, m) or _in_time(m, text, times) or _idle_one(text, m, doc):

@@ -79,6 +79,20 @@ def extract(text: str) -> list[Row]:
             "PENCE: Well, look, this is serious business.",
             ("PENCE", ":", "Well, look, this is serious business", "indirect"),
         ),
+        # Quotes credited after a dash (PolNeAR dev and train).
+        (
+            "“He can’t even answer a question without scaring people about something else first.” ― Esther Tapia\u00a0",
+            ("Esther Tapia", "―", "“He can’t even answer a question without scaring people about something else first.”", "direct"),
+        ),
+        (
+            '"We need a political revolution."\n\n- Bernie Sanders.\n\nThe senator is relying on an outdated figure.',
+            ("Bernie Sanders", "-", '"We need a political revolution."', "direct"),
+        ),
+        # A quoted title inside the sentence is not what the cue reports.
+        (
+            "On this weekend’s broadcast of “Fox News Sunday,” Gov. Mike Pence said the tweet was a joke.",
+            ("Gov. Mike Pence", "said", "the tweet was a joke", "indirect"),
+        ),
     ],
 )
 def test_one_attribution(text: str, expected: Row) -> None:
@@ -100,6 +114,17 @@ def test_quote_going_on_after_the_cue_is_one_statement() -> None:
 
 def test_no_cue_no_attribution() -> None:
     assert extract("The bridge opened in 1932 and carries 40,000 cars a day.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He called him “my African American.”\n\n- Reuters.",  # a wire credit
+        "Ramos believes in journalism that “takes sides.”\n\n– Ready to quiz Trump –.\n\nTrump said so.",  # a heading
+    ],
+)
+def test_dashes_that_credit_no_one(text: str) -> None:
+    assert all(cue not in ("-", "–") for _, cue, _, _ in extract(text))
 
 
 def test_greenwood_statements(seed_a: str) -> None:
