@@ -151,6 +151,14 @@ def publisher_table(overall: DocScores, by_publisher: Mapping[str, DocScores]) -
     return markdown_table(header, rows)
 
 
+def reliability_table(s: DocScores) -> str:
+    """One column per tenth of confidence: predictions there and the share that matched."""
+    bins = s.by_confidence.items()
+    header = ["confidence", *(f"{b / 10:.1f}–{(b + 1) / 10:.1f}" for b, _ in bins)]
+    rows = [["predictions", *(c.predicted for _, c in bins)], ["matched", *(f"{c.precision:.2f}" for _, c in bins)]]
+    return markdown_table(header, rows)
+
+
 def markdown_report(scores: CorpusScores, title: str) -> str:
     """The overall table (P, R, F1, counts), source_ok, then the per-publisher table."""
     o = scores.overall
@@ -169,6 +177,10 @@ def markdown_report(scores: CorpusScores, title: str) -> str:
             "### Per publisher (F1; P and R in the JSON)",
             "",
             publisher_table(o, scores.by_publisher),
+            "",
+            "### Confidence reliability (share of predictions matching a gold attribution)",
+            "",
+            reliability_table(o),
             "",
         ]
     )

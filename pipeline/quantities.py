@@ -77,7 +77,8 @@ _FRACTION = (
     rf"(?:(?:a|one|{_alternation(list(SMALL)[2:11])})[-\s](?:{_alternation(list(DENOMINATORS) + [d + 's' for d in DENOMINATORS])})"
     r"|half(?=\s+(?:of|the|a|an|his|her|their|its|our|all|these|those)\b))"
 )
-_VAGUE = r"(?:(?:tens|dozens|hundreds|thousands|millions|billions|trillions)\s+of\s+(?:thousands|millions|billions)|dozens|hundreds|thousands|millions|billions|trillions)"
+# "tens" only before "of thousands" and the like.
+_VAGUE = rf"(?:(?:{_alternation(VAGUE)})\s+of\s+(?:thousands|millions|billions)|{_alternation(set(VAGUE) - {'tens'})})"
 _NUMBER = (
     rf"(?:(?:{_DIGITS})(?:{_SCALE})?"  # 9,000  2.2 million  1.5bn
     rf"|(?:a\s+(?:{_alternation(SCALES)}|dozen)\b)"  # a million, a dozen
@@ -90,7 +91,6 @@ _PERCENT = r"(?:\s*%|\s*-?\s*(?:percent|per\s+cent|pct)\b|\s+percentage\s+points
 _MONEY_WORD = rf"(?:(?:\s+of)?\s+(?:{_alternation(CURRENCY_WORDS)})\b)"
 _OR_BOUND = r"(?:\s+or\s+(?:more|less|fewer|above|below|higher|lower))"
 _L, _R = r"(?<![\w.,/:#-])", r"(?![\w/]|[.,]\d|-(?:\d|plus\b))"
-
 
 
 def _quantity_pattern(pairs: bool) -> re.Pattern[str]:
@@ -200,13 +200,13 @@ def _is_name(text: str, m: re.Match[str]) -> bool:
 
 
 def _idle_one(text: str, m: re.Match[str], doc: Doc) -> bool:
-    """"one" that counts nothing: "no one", "one of the most", "one-for-one", "one day"."""
+    """The word "one" counting nothing: "no one", "one of the most", "one-for-one", "one day"."""
     if _clean(m.group("n1") or "") != "one" or m.group("post") or m.group("cur1") or m.group("n2"):
         return False
     start, end = m.start("n1"), m.end("n1")
     if text[end : end + 1] == "-" or text[max(0, start - 1) : start] == "-":
         return True
-    if re.match(r"\s+(?:of|another|day|time|point|way|thing|another)\b", text[end:], re.I):
+    if re.match(r"\s+(?:of|another|day|time|point|way|thing)\b", text[end:], re.I):
         return True
     if re.search(r"\b(?:no|any|every|the|this|that|which)\s+$", text[max(0, start - 12) : start], re.I):
         return True

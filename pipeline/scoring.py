@@ -74,14 +74,22 @@ class DocScores:
     attribution: Counts = field(default_factory=Counts)
     source_ok: int = 0  # matched attribution pairs whose sources agree
     documents: int = 0
+    # Reliability of the predictions' confidence: per tenth of [0, 1] (9 holds 0.9-1.0), how
+    # many predictions fell there (``predicted``) and how many matched a gold attribution.
+    by_confidence: dict[int, Counts] = field(default_factory=dict)
 
     def __add__(self, other: DocScores) -> DocScores:
         roles = {r: {m: self.roles[r][m] + other.roles[r][m] for m in MEASURES} for r in ROLES}
+        bins = {
+            b: self.by_confidence.get(b, Counts()) + other.by_confidence.get(b, Counts())
+            for b in {*self.by_confidence, *other.by_confidence}
+        }
         return DocScores(
             roles,
             self.attribution + other.attribution,
             self.source_ok + other.source_ok,
             self.documents + other.documents,
+            dict(sorted(bins.items())),
         )
 
     @property
@@ -93,6 +101,10 @@ class DocScores:
             "documents": self.documents,
             "roles": {r: {m: c.to_json() for m, c in ms.items()} for r, ms in self.roles.items()},
             "attribution": {**self.attribution.to_json(), "source_ok": round(self.source_ok_rate, 4)},
+            "reliability": [
+                {"from": b / 10, "to": (b + 1) / 10, "predicted": c.predicted, "matched": c.matched, "share": round(c.precision, 4)}
+                for b, c in self.by_confidence.items()
+            ],
         }
 
 
@@ -186,4 +198,9 @@ def score_document(text: str, gold: list[Attribution], pred: list[Attribution]) 
         p_src, g_src = pred[i].source, gold[j].source
         if (p_src is None and g_src is None) or visible_chars(text, p_src) & visible_chars(text, g_src):
             scores.source_ok += 1
+    matched = {i for i, _ in pairs}
+    for i, a in enumerate(pred):
+        tenth = min(int(a.confidence * 10), 9)
+        scores.by_confidence[tenth] = scores.by_confidence.get(tenth, Counts()) + Counts(int(i in matched), 1, 0)
+    scores.by_confidence = dict(sorted(scores.by_confidence.items()))
     return scores

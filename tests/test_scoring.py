@@ -235,3 +235,15 @@ def test_micro_average_sums_documents() -> None:
     assert total.to_json()["attribution"] == {
         "p": 0.5, "r": 0.25, "f1": 0.3333, "matched": 1, "predicted": 2, "gold": 4, "source_ok": 1.0
     }  # fmt: skip
+
+
+def test_reliability_counts_predictions_by_tenth_of_confidence() -> None:
+    # The right prediction (confidence 0.85) matches the gold; "Ms Greenwood" as a content
+    # (confidence 0.3) overlaps no gold content; an unset confidence (1.0) lands in 0.9-1.0.
+    right = Attribution(content=role(CONTENT), cue=role(CUE), source=role(SOURCE), confidence=0.85)
+    wrong = Attribution(content=role(SOURCE), confidence=0.3)
+    unset = Attribution(content=role((0, 2)))
+    s = score_document(TEXT, [GOLD], [right, wrong, unset])
+    assert {b: counts(c) for b, c in s.by_confidence.items()} == {3: (0, 1, 0), 8: (1, 1, 0), 9: (0, 1, 0)}
+    assert counts((s + s).by_confidence[8]) == (2, 2, 0)
+    assert s.to_json()["reliability"][1] == {"from": 0.8, "to": 0.9, "predicted": 1, "matched": 1, "share": 1.0}
