@@ -76,10 +76,11 @@ class RuleExtractor:
             if not inside[token.idx] and (attribution := self._from_cue(token, sent, quotes, text)) is not None
         ]
         candidates += _speaker_lines(doc, text) + _dash_credits(text)
-        # Where two readings claim the same words, keep the more confident one.
+        # Where two readings claim the same words, keep the outer of nested reports (PolNeAR
+        # annotates "a poll *found* that voters said ..."), else the more confident one.
         found: list[Attribution] = []
         taken: set[int] = set()  # content and cue characters already attributed
-        for attribution in sorted(candidates, key=lambda a: -a.confidence):
+        for attribution in sorted(candidates, key=lambda a: (_nested(a, candidates), -a.confidence)):
             chars = {i for role in (attribution.content, attribution.cue) for s, e in role.spans for i in range(s, e)}
             if not chars & taken:
                 taken |= chars
@@ -309,6 +310,14 @@ def _fronted(token: Token, sent: Span) -> list[Range]:
     if any(t.dep_ in INTRO_DEPS for t in token.lefts if t.i < comma.i):
         return []  # an introductory phrase: "In July, the NAACP called ..."
     return [(sent.start_char, comma.idx)]
+
+
+def _nested(inner: Attribution, candidates: list[Attribution]) -> bool:
+    """Whether the cue of ``inner`` lies inside another reading's content."""
+    return inner.cue is not None and any(
+        other is not inner and any(s <= inner.cue.start and inner.cue.end <= e for s, e in other.content.spans)
+        for other in candidates
+    )
 
 
 def _speaker_lines(doc: Doc, text: str) -> list[Attribution]:

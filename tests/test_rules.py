@@ -88,6 +88,16 @@ def extract(text: str) -> list[Row]:
             '"We need a political revolution."\n\n- Bernie Sanders.\n\nThe senator is relying on an outdated figure.',
             ("Bernie Sanders", "-", '"We need a political revolution."', "direct"),
         ),
+        # Nested reports: PolNeAR annotates the outer one (PolNeAR dev).
+        (
+            "A Quinnipiac University poll found that 74 percent of likely voters said Mr. Trump should release his tax returns.",
+            (
+                "A Quinnipiac University poll",
+                "found",
+                "that 74 percent of likely voters said Mr. Trump should release his tax returns",
+                "indirect",
+            ),
+        ),
         # A quoted title inside the sentence is not what the cue reports.
         (
             "On this weekend’s broadcast of “Fox News Sunday,” Gov. Mike Pence said the tweet was a joke.",
