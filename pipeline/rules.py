@@ -131,7 +131,16 @@ class RuleExtractor:
         lead = text[cue_end : after.start].strip() if after is not None else ""
         if after is not None and text[token.idx : after.start].rstrip().endswith(":"):
             return [(after.start, after.end)], "quote"
-        before = next((q for q in reversed(quotes) if sent.start_char < q.end <= token.idx), None)
+        # A quote ending in "?" or "!" is a sentence of its own: "“You winning?” she said."
+        before = next(
+            (
+                q
+                for q in reversed(quotes)
+                if q.end <= token.idx
+                and (sent.start_char < q.end or (not text[q.end : sent.start_char].strip(" \t") and text[q.end - 2] in "?!"))
+            ),
+            None,
+        )
         # A quote reported before its cue opens the sentence; one after other words is a title
         # or a phrase inside it ("On “Fox News Sunday,” Pence said ...").
         opens = before is not None and not text[sent.start_char : before.start].strip(TRIM + "(")

@@ -88,6 +88,8 @@ def extract(text: str) -> list[Row]:
             '"We need a political revolution."\n\n- Bernie Sanders.\n\nThe senator is relying on an outdated figure.',
             ("Bernie Sanders", "-", '"We need a political revolution."', "direct"),
         ),
+        # A question quoted before its cue is a sentence of its own (PolNeAR dev).
+        ("“You winning?” she said, but Kevin was drifting off again.", ("she", "said", "“You winning?”", "direct")),
         # Nested reports: PolNeAR annotates the outer one (PolNeAR dev).
         (
             "A Quinnipiac University poll found that 74 percent of likely voters said Mr. Trump should release his tax returns.",
