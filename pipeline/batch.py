@@ -10,6 +10,7 @@ order whatever ``-j`` is, so the ledger is always a prefix of the input stream.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import multiprocessing
@@ -115,8 +116,10 @@ def run_extract(
     resume: bool = False,
     errors: str | None = None,
     progress: bool = True,
+    date: dt.date | None = None,
 ) -> int:
-    """Extract records from every input article into ``output``.
+    """Extract records from every input article into ``output``; ``date`` is the publication
+    date of articles that carry none (relative dates resolve against it).
 
     Returns 0 when every article was processed, 1 when any was reported in the errors file.
     """
@@ -133,7 +136,7 @@ def run_extract(
     done = ledger.read() if resume else []
     last = done[-1] if done else {"out": 0, "err": 0}
     ledger.rewrite(done)  # drops a torn last line
-    items = read_inputs(inputs)
+    items = read_inputs(inputs, date)
     for entry, item in zip(done, items):
         doc_id = item.doc_id if isinstance(item, InputError) else item.id
         if doc_id != entry["id"]:

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
+
+
+def iso_date(value: str) -> dt.date:
+    """An ISO date argument, refused by argparse (exit 2) when malformed."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO date (YYYY-MM-DD): {value!r}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -18,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true", help="continue a crashed run: skip articles already written")
     p.add_argument("--errors", help="where to report bad articles (default: OUTPUT.errors.jsonl)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p.add_argument("--date", type=iso_date, help="publication date (YYYY-MM-DD) of articles that carry none, e.g. .txt files")
 
     p = sub.add_parser("eval", help="score an extractor against a PolNeAR-style gold folder")
     p.add_argument("gold", help="gold folder (brat .ann beside .txt, or PolNeAR's text/ + attributions/)")
@@ -31,8 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name, what in (("times", "time expressions"), ("numbers", "quantities")):
         p = sub.add_parser(name, help=f"annotate every {what[:-1]} in each article, one JSON line each")
-        p.add_argument("input", help="JSONL with id, text and date (or - for stdin)")
+        p.add_argument("input", help="JSONL with id, text and date, a .txt file or folder (or - for stdin)")
         p.add_argument("-o", "--output", required=True)
+        p.add_argument("--date", type=iso_date, help="publication date (YYYY-MM-DD) of articles that carry none")
     return parser
 
 
@@ -49,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
             resume=args.resume,
             errors=args.errors,
             progress=not args.no_progress,
+            date=args.date,
         )
     if args.command == "eval":
         from pipeline.evaluate import run_eval
@@ -62,13 +74,13 @@ def main(argv: list[str] | None = None) -> int:
         from pipeline.figures import write_annotations
         from pipeline.timex import find_times
 
-        return write_annotations(args.input, args.output, lambda a: find_times(a.text, a.date))
+        return write_annotations(args.input, args.output, lambda a: find_times(a.text, a.date), args.date)
     if args.command == "numbers":
         from pipeline.figures import write_annotations
         from pipeline.quantities import find_quantities
         from pipeline.segment import segment
 
-        return write_annotations(args.input, args.output, lambda a: find_quantities(segment(a)))
+        return write_annotations(args.input, args.output, lambda a: find_quantities(segment(a)), args.date)
     raise AssertionError(args.command)
 
 

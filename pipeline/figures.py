@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections.abc import Callable
@@ -13,16 +14,18 @@ from pipeline.reading import InputError, read_inputs
 from pipeline.schema import Article
 
 
-def write_annotations(source: str, output: str, annotate: Callable[[Article], list[Any]]) -> int:
+def write_annotations(
+    source: str, output: str, annotate: Callable[[Article], list[Any]], date: dt.date | None = None
+) -> int:
     """Write ``{"doc_id", ...item}`` for every item ``annotate`` finds in every article.
 
-    Bad input lines are reported on stderr with their id and reason and the run goes on;
+    ``date`` is the publication date of articles that carry none. Bad input lines are reported on stderr with their id and reason and the run goes on;
     the exit code is 1 when any article failed, else 0.
     """
     failed = 0
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     with open(output, "w", encoding="utf-8") as out:
-        for article in read_inputs([source]):
+        for article in read_inputs([source], date):
             if isinstance(article, InputError):
                 failed += 1
                 print(f"quotewise: skipped {article.doc_id} ({article.source}): {article.reason}", file=sys.stderr)

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -128,8 +128,16 @@ def _read_jsonl_file(path: Path) -> Iterator[Article | InputError]:
                 yield item
 
 
-def read_inputs(inputs: Iterable[str | Path]) -> Iterator[Article | InputError]:
-    """Stream articles from each input: a folder of ``.txt``, a ``.txt`` file, a JSONL file or ``-``."""
+def read_inputs(inputs: Iterable[str | Path], date: dt.date | None = None) -> Iterator[Article | InputError]:
+    """Stream articles from each input: a folder of ``.txt``, a ``.txt`` file, a JSONL file or ``-``.
+
+    ``date`` is the publication date of the articles that carry none (every ``.txt`` file).
+    """
+    for item in _read_each(inputs):
+        yield replace(item, date=date) if date is not None and isinstance(item, Article) and item.date is None else item
+
+
+def _read_each(inputs: Iterable[str | Path]) -> Iterator[Article | InputError]:
     for item in inputs:
         if str(item) == "-":
             yield from read_jsonl(sys.stdin, "<stdin>")

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import EXAMPLES
 from pipeline.cli import main
 
@@ -37,3 +39,13 @@ def test_stdin_jsonl_and_exit_code(tmp_path: Path, seed_a: str) -> None:
 def test_unknown_model_is_refused(tmp_path: Path, capsys) -> None:
     assert main(["extract", str(EXAMPLES), "-o", str(tmp_path / "x.jsonl"), "--model", "nope"]) == 2
     assert "unknown model 'nope'" in capsys.readouterr().err
+
+
+def test_date_resolves_relative_dates_of_txt_articles(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "dated.jsonl"
+    assert main(["extract", str(EXAMPLES), "-o", str(out), "--no-progress", "--date", "2025-05-14"]) == 0
+    dates = [d for line in out.read_text(encoding="utf-8").splitlines() for d in json.loads(line)["dates"]]
+    assert ("the end of May", "2025-05") in [(d["text"], d["value"]) for d in dates]
+    with pytest.raises(SystemExit) as exit_:
+        main(["extract", str(EXAMPLES), "-o", str(out), "--date", "14/05/2025"])
+    assert exit_.value.code == 2 and "not an ISO date" in capsys.readouterr().err
