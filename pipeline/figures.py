@@ -10,6 +10,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from tqdm import tqdm
+
 from pipeline.reading import InputError, read_inputs
 from pipeline.schema import Article
 
@@ -19,16 +21,17 @@ def write_annotations(
 ) -> int:
     """Write ``{"doc_id", ...item}`` for every item ``annotate`` finds in every article.
 
-    ``date`` is the publication date of articles that carry none. Bad input lines are reported on stderr with their id and reason and the run goes on;
-    the exit code is 1 when any article failed, else 0.
+    ``date`` is the publication date of articles that carry none. Bad input lines are
+    reported on stderr with their id and reason and the run goes on; the exit code is 1 when
+    any article failed, else 0. A progress bar shows on a terminal.
     """
     failed = 0
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     with open(output, "w", encoding="utf-8") as out:
-        for article in read_inputs([source], date):
+        for article in tqdm(read_inputs([source], date), unit=" articles", disable=None, file=sys.stderr):
             if isinstance(article, InputError):
                 failed += 1
-                print(f"quotewise: skipped {article.doc_id} ({article.source}): {article.reason}", file=sys.stderr)
+                tqdm.write(f"quotewise: skipped {article.doc_id} ({article.source}): {article.reason}", file=sys.stderr)
                 continue
             for item in annotate(article):
                 out.write(json.dumps({"doc_id": article.id, **asdict(item)}, ensure_ascii=False) + "\n")
