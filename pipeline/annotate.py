@@ -21,12 +21,12 @@ from pipeline.timex import find_times
 T = TypeVar("T", Quantity, TimeExpression)
 
 
-def sentence_indexes(doc: Doc, attribution: Attribution) -> list[int]:
-    """Indexes (in document order) of the sentences any role of the attribution touches."""
-    starts = [s.start_char for s in doc.sents]
+def sentence_indexes(sentence_starts: list[int], attribution: Attribution) -> list[int]:
+    """Indexes (in document order) of the sentences any role of the attribution touches,
+    given where each sentence starts."""
     roles = (attribution.content, attribution.cue, attribution.source)
     touched = {
-        bisect.bisect_right(starts, pos) - 1
+        bisect.bisect_right(sentence_starts, pos) - 1
         for role in roles
         if role is not None
         for s, e in role.spans
@@ -48,6 +48,7 @@ def records_for(doc: Doc, attributions: list[Attribution], model: str) -> list[R
     # Found once over the whole article (context decides tense and counted nouns), then shared out.
     times = find_times(article.text, article.date) if ordered else []
     quantities = find_quantities(doc, times) if ordered else []
+    sentence_starts = [s.start_char for s in doc.sents]
     records = []
     for n, (attribution, speaker) in enumerate(zip(ordered, speakers), start=1):
         records.append(
@@ -58,7 +59,7 @@ def records_for(doc: Doc, attributions: list[Attribution], model: str) -> list[R
                 cue=attribution.cue,
                 source=attribution.source,
                 kind=attribution.kind or quote_kind(article.text, attribution.content),
-                sentences=sentence_indexes(doc, attribution),
+                sentences=sentence_indexes(sentence_starts, attribution),
                 confidence=attribution.confidence,
                 model=model,
                 speaker=speaker,

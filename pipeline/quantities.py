@@ -226,10 +226,9 @@ def plural(noun: str) -> str:
     return noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u") else noun + "s"
 
 
-def _unit(doc: Doc, end: int, of_phrase: bool) -> str | None:
+def _unit(doc: Doc, text: str, end: int, of_phrase: bool) -> str | None:
     """The noun the number counts: the head of its ``nummod``; for proportions and vague
     multiples the object of the "of" after them ("half *of voters*", "thousands of *bankers*")."""
-    text = doc.text
     if m := re.match(r"-([a-z]+)", text[end:]):  # "a 63-year-old", "a 20-point lead"
         return plural(m.group(1))
     span = doc.char_span(max(0, end - 1), end, alignment_mode="expand")
@@ -287,8 +286,8 @@ def _figure(m: re.Match[str]) -> Figure | None:
     return (None, value, second, False) if value < second else None  # a falling pair is a tally: "5-4"
 
 
-def _quantity(doc: Doc, m: re.Match[str]) -> Quantity | None:
-    text = doc.text
+def _quantity(doc: Doc, text: str, m: re.Match[str]) -> Quantity | None:
+    # ``text`` is ``doc.text``, passed in because spaCy rebuilds that string on every access.
     number = _clean(m.group("n1") or "")
     unit, kind = _measure(m)
     if kind != "money" and re.search(r"\d(?:m|b|k)$", number):
@@ -312,7 +311,7 @@ def _quantity(doc: Doc, m: re.Match[str]) -> Quantity | None:
         kind = "change"
     if unit is None:
         number_end = m.end("frac_d") if m.group("frac_n") else m.end("n2") if m.group("n2") else m.end("n1")
-        unit = _unit(doc, number_end, of_phrase=kind == "fraction" or vague)
+        unit = _unit(doc, text, number_end, of_phrase=kind == "fraction" or vague)
     return Quantity(
         text=text[m.start() : m.end()],
         start=m.start(),
@@ -376,7 +375,7 @@ def find_quantities(doc: Doc, times: list[TimeExpression] | None = None) -> list
     for m in _matches(text):
         if _is_year(m) or _is_name(text, m) or _in_name(doc, m) or _in_time(m, text, times) or _idle_one(text, m, doc):
             continue
-        quantity = _quantity(doc, m)
+        quantity = _quantity(doc, text, m)
         if quantity is not None:
             found.append(quantity)
     return found

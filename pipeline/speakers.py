@@ -21,6 +21,7 @@ import bisect
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
@@ -134,6 +135,11 @@ class Occurrence:
 
 def name_words(name: str) -> list[str]:
     """Lower-cased words of a name without titles, possessives, punctuation and initials."""
+    return list(_name_words(name))
+
+
+@lru_cache(maxsize=1 << 16)  # asked of the same few names many thousand times an article
+def _name_words(name: str) -> tuple[str, ...]:
     name = re.sub(r"\b(?:\w\.){2,}", lambda m: m.group().replace(".", ""), name.lower())  # "I.R.S." -> "irs"
     words = [w.strip("'") for w in re.findall(r"[\w'-]+", re.sub(r"['’]s\b", "", name))]
     words = [w for w in words if w]
@@ -141,7 +147,7 @@ def name_words(name: str) -> list[str]:
         words = words[1:]
     while words and words[-1] in SUFFIXES:
         words = words[:-1]
-    return [w for w in words if len(w) > 1 or not w.isalpha()]
+    return tuple(w for w in words if len(w) > 1 or not w.isalpha())
 
 
 def normalise_name(name: str | None) -> str:
