@@ -6,6 +6,7 @@ This is the one place the stages meet; each stage is a plain function over datac
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 from typing import TypeVar
 
 from spacy.tokens import Doc
@@ -13,7 +14,7 @@ from spacy.tokens import Doc
 from pipeline.extractors import get_extractor
 from pipeline.quantities import find_quantities
 from pipeline.quotes import quote_kind
-from pipeline.schema import Article, Attribution, Quantity, Record, RoleSpan, TimeExpression
+from pipeline.schema import Article, Attribution, Quantity, Record, Span, TimeExpression
 from pipeline.segment import load_nlp, segment
 from pipeline.speakers import resolve_speakers
 from pipeline.timex import find_times
@@ -35,9 +36,13 @@ def sentence_indexes(sentence_starts: list[int], attribution: Attribution) -> li
     return sorted(i for i in touched if i >= 0)
 
 
-def inside(items: list[T], role: RoleSpan) -> list[T]:
-    """The items (quantities, time expressions) lying wholly within one of the role's spans."""
-    return [x for x in items if any(s <= x.start and x.end <= e for s, e in role.spans)]
+def inside(items: list[T], spans: Iterable[Span]) -> list[T]:
+    """The items (quantities, time expressions) lying wholly within one of ``spans``.
+
+    Items are found over the whole article first, so that context outside a content (tense,
+    the noun a number counts) still decides them."""
+    ranges = list(spans)
+    return [x for x in items if any(s <= x.start and x.end <= e for s, e in ranges)]
 
 
 def records_for(doc: Doc, attributions: list[Attribution], model: str) -> list[Record]:
@@ -63,8 +68,8 @@ def records_for(doc: Doc, attributions: list[Attribution], model: str) -> list[R
                 confidence=attribution.confidence,
                 model=model,
                 speaker=speaker,
-                quantities=inside(quantities, attribution.content),
-                dates=inside(times, attribution.content),
+                quantities=inside(quantities, attribution.content.spans),
+                dates=inside(times, attribution.content.spans),
             )
         )
     return records

@@ -611,14 +611,7 @@ def _clock_days(found: list[Found], text: str) -> list[Found]:
     return out
 
 
-def find_times(text: str, anchor: dt.date | None, spans: Iterable[tuple[int, int]] | None = None) -> list[TimeExpression]:
-    """Every time expression in ``text`` (within ``spans`` when given), resolved against ``anchor``.
-
-    Offsets are always into ``text``; with ``spans`` the whole text still gives the context
-    (tense, the day a clock time belongs to) and only expressions lying inside a span are kept.
-    """
+def find_times(text: str, anchor: dt.date | None) -> list[TimeExpression]:
+    """Every time expression in ``text``, resolved against ``anchor``; offsets into ``text``."""
     found = _clock_days(_longest_first(_candidates(_Context(text.translate(_SPACES), anchor))), text)
-    if spans is not None:
-        ranges = list(spans)
-        found = [f for f in found if any(s <= f[0] and f[1] <= e for s, e in ranges)]
     return [TimeExpression(text[s:e], s, e, t, v) for s, e, t, v in found]

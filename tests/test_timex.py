@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.annotate import inside
 from pipeline.cli import main
 from pipeline.timex import find_times
 
@@ -186,7 +187,7 @@ def test_without_a_date_nothing_is_invented(seed_a: str, seed_b: str) -> None:
 def test_restricted_to_spans_with_offsets_into_the_text(seed_a: str) -> None:
     start = seed_a.index("Around 9,000 migrants")
     end = seed_a.index("\n", start)
-    times = find_times(seed_a, dt.date(2025, 5, 14), spans=[(start, end)])
+    times = inside(find_times(seed_a, dt.date(2025, 5, 14)), [(start, end)])
     assert [(t.text, t.value) for t in times] == [("this year", "2025"), ("last year", "2024")]
     assert all(seed_a[t.start : t.end] == t.text for t in times)
 
@@ -229,6 +230,6 @@ def test_any_text_gives_well_formed_expressions(text: str, anchor: dt.date | Non
 def test_spans_restrict_what_is_returned(text: str, anchor: dt.date | None, data: st.DataObject) -> None:
     cuts = data.draw(st.lists(st.integers(0, len(text)), min_size=2, max_size=6))
     spans = list(zip(cuts[::2], cuts[1::2]))
-    for t in find_times(text, anchor, spans=spans):
+    for t in inside(find_times(text, anchor), spans):
         assert any(s <= t.start and t.end <= e for s, e in spans)
         assert t.text == text[t.start : t.end]
