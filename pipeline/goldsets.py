@@ -48,3 +48,9 @@ def scores_by_split(
         },
     }
 
+
+
+def parts_summary(result: dict[str, Any], noun: str) -> str:
+    """"Gold: PATH. all: N NOUN in M articles; heldout: ..." for a :func:`scores_by_split` result."""
+    parts = "; ".join(f"{n}: {p[noun]} {noun} in {len(p['documents'])} articles" for n, p in result["splits"].items())
+    return f"Gold: {result['gold']}. {parts}."

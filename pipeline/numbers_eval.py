@@ -21,8 +21,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from pipeline.evaluate import write_report
-from pipeline.goldsets import REPO, RESULTS, TEXT_DIRS, article_text, scores_by_split
+from pipeline.evaluate import markdown_table, write_report
+from pipeline.goldsets import REPO, RESULTS, TEXT_DIRS, article_text, parts_summary, scores_by_split
 from pipeline.quantities import find_quantities
 from pipeline.schema import Article, Quantity
 from pipeline.scoring import Counts, _greedy_pairs
@@ -147,29 +147,23 @@ def evaluate_numbers(gold_path: str | Path = DEFAULT_GOLD, text_dirs: Iterable[P
 
 def markdown_report(result: dict[str, Any]) -> str:
     """The scores as a markdown table: one row per split and system."""
-    lines = [
-        "## Numbers",
-        "",
-        f"Gold: {result['gold']}. "
-        + "; ".join(f"{n}: {p['quantities']} quantities in {len(p['documents'])} articles" for n, p in result["splits"].items())
-        + ". Span P/R/F1 on exact character spans and on overlap; value accuracy (value and bounds) and approximate, "
-        "unit and kind accuracy on exact-matched spans. Blind first scores: corpus/gold/NUMBERS-GUIDE.md.",
-        "",
-        "| split | system | exact P | exact R | exact F1 | overlap F1 | value acc | value acc (overlap) | approx acc | unit acc | kind acc | "
-        + " | ".join(f"R {k}" for k in KINDS)
-        + " |",
-        "|" + "---|" * (11 + len(KINDS)),
-    ]
-    for split, part in result["splits"].items():
-        for name, s in part["systems"].items():
-            e, o = s["span_exact"], s["span_overlap"]
-            per_kind = [f"{s['recall_by_kind'][k]['r']:.3f}" if k in s["recall_by_kind"] else "–" for k in KINDS]
-            lines.append(
-                f"| {split} | {name} | {e['p']:.3f} | {e['r']:.3f} | {e['f1']:.3f} | {o['f1']:.3f} | {s['value_accuracy']:.3f} | "
-                f"{s['value_accuracy_overlap']:.3f} | {s['approximate_accuracy']:.3f} | {s['unit_accuracy']:.3f} | "
-                f"{s['kind_accuracy']:.3f} | " + " | ".join(per_kind) + " |"
-            )
-    return "\n".join(lines) + "\n"
+    header = ["split", "system", "exact P", "exact R", "exact F1", "overlap F1", "value acc", "value acc (overlap)",
+              "approx acc", "unit acc", "kind acc", *(f"R {k}" for k in KINDS)]  # fmt: skip
+    rows = [[split, name, *_cells(s)] for split, part in result["splits"].items() for name, s in part["systems"].items()]
+    intro = (
+        f"{parts_summary(result, 'quantities')} Span P/R/F1 on exact character spans and on overlap; value accuracy "
+        "(value and bounds) and approximate, unit and kind accuracy on exact-matched spans. "
+        "Blind first scores: corpus/gold/NUMBERS-GUIDE.md."
+    )
+    return "\n".join(["## Numbers", "", intro, "", markdown_table(header, rows)]) + "\n"
+
+
+def _cells(s: dict[str, Any]) -> list[str]:
+    e, o = s["span_exact"], s["span_overlap"]
+    accuracies = ("value_accuracy", "value_accuracy_overlap", "approximate_accuracy", "unit_accuracy", "kind_accuracy")
+    scores = [e["p"], e["r"], e["f1"], o["f1"], *(s[k] for k in accuracies)]
+    per_kind = [f"{s['recall_by_kind'][k]['r']:.3f}" if k in s["recall_by_kind"] else "–" for k in KINDS]
+    return [*(f"{x:.3f}" for x in scores), *per_kind]
 
 
 def main(argv: list[str] | None = None) -> int:

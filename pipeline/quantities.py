@@ -85,6 +85,7 @@ _NUMBER = (
     rf"|{_FRACTION}|{_VAGUE}"
     rf"|{_WORD}(?:(?:\s+|-)(?:and\s+)?{_WORD})*)"  # twenty-five, three hundred and five
 )
+_FRACTION_WORD = re.compile(rf"(?:{_alternation(DENOMINATORS)})s?$")  # "two-thirds", "a quarter"
 _CURRENCY = r"(?:US\$|\$|£|€)"
 _MODIFIER = rf"(?:{_alternation(MODIFIERS)})"
 _PERCENT = r"(?:\s*%|\s*-?\s*(?:percent|per\s+cent|pct)\b|\s+percentage\s+points?\b)"
@@ -296,7 +297,7 @@ def _quantity(doc: Doc, text: str, m: re.Match[str]) -> Quantity | None:
     if figure is None:
         return None
     value, low, high, vague = figure
-    if m.group("frac_n") or re.search(rf"(?:{'|'.join(DENOMINATORS)})s?$", number):
+    if m.group("frac_n") or _FRACTION_WORD.search(number):
         kind = "fraction"
     if value is not None and _clean(m.group("post") or "").endswith(tuple(MINOR_UNITS)):
         value /= 100  # "50 cents" is 0.5 USD

@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.evaluate import write_report
-from pipeline.goldsets import REPO, RESULTS, TEXT_DIRS, article_text, scores_by_split
+from pipeline.evaluate import markdown_table, write_report
+from pipeline.goldsets import REPO, RESULTS, TEXT_DIRS, article_text, parts_summary, scores_by_split
 from pipeline.schema import TimeExpression
 from pipeline.scoring import Counts, _greedy_pairs
 from pipeline.timex import find_times
@@ -151,31 +151,21 @@ def evaluate_times(gold_path: str | Path = DEFAULT_GOLD, text_dirs: Iterable[Pat
 
 def markdown_report(result: dict[str, Any]) -> str:
     """The scores as a markdown table: one row per split and system."""
-    lines = [
-        "## Time expressions",
-        "",
-        f"Gold: {result['gold']}. "
-        + "; ".join(f"{n}: {p['expressions']} expressions in {len(p['documents'])} articles" for n, p in result["splits"].items())
-        + ". Span P/R/F1 on exact character spans and on overlap; value and type accuracy on exact-matched spans. "
-        "Blind first scores of each labelling batch: corpus/gold/TIMES-GUIDE.md.",
-        "",
-        "| split | system | exact P | exact R | exact F1 | overlap F1 | value acc | value acc (overlap) | type acc | "
-        + " | ".join(f"R {t}" for t in TYPES)
-        + " |",
-        "|" + "---|" * (9 + len(TYPES)),
-    ]
-    for split, part in result["splits"].items():
-        lines += [_row(split, name, s) for name, s in part["systems"].items()]
-    return "\n".join(lines) + "\n"
-
-
-def _row(split: str, name: str, s: dict[str, Any]) -> str:
-    e, o = s["span_exact"], s["span_overlap"]
-    per_type = [f"{s['recall_by_type'][t]['r']:.3f}" if t in s["recall_by_type"] else "–" for t in TYPES]
-    return (
-        f"| {split} | {name} | {e['p']:.3f} | {e['r']:.3f} | {e['f1']:.3f} | {o['f1']:.3f} | {s['value_accuracy']:.3f} | "
-        f"{s['value_accuracy_overlap']:.3f} | {s['type_accuracy']:.3f} | " + " | ".join(per_type) + " |"
+    header = ["split", "system", "exact P", "exact R", "exact F1", "overlap F1", "value acc", "value acc (overlap)",
+              "type acc", *(f"R {t}" for t in TYPES)]  # fmt: skip
+    rows = [_row(split, name, s) for split, part in result["splits"].items() for name, s in part["systems"].items()]
+    intro = (
+        f"{parts_summary(result, 'expressions')} Span P/R/F1 on exact character spans and on overlap; value and type "
+        "accuracy on exact-matched spans. Blind first scores of each labelling batch: corpus/gold/TIMES-GUIDE.md."
     )
+    return "\n".join(["## Time expressions", "", intro, "", markdown_table(header, rows)]) + "\n"
+
+
+def _row(split: str, name: str, s: dict[str, Any]) -> list[str]:
+    e, o = s["span_exact"], s["span_overlap"]
+    scores = [e["p"], e["r"], e["f1"], o["f1"], s["value_accuracy"], s["value_accuracy_overlap"], s["type_accuracy"]]
+    per_type = [f"{s['recall_by_type'][t]['r']:.3f}" if t in s["recall_by_type"] else "–" for t in TYPES]
+    return [split, name, *(f"{x:.3f}" for x in scores), *per_type]
 
 
 def main(argv: list[str] | None = None) -> int:
