@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 QW := $(VENV)/bin/quotewise
 MODEL ?= fast
 
-.PHONY: setup run test eval bench cues
+.PHONY: setup run test eval bench cues train
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -33,3 +33,15 @@ bench:  ## words/s and peak memory of extract on the dev texts, 1 and 2 processe
 
 cues:  ## derive the fast model's cue lexicon from PolNeAR train
 	$(PY) -m pipeline.cues $(POLNEAR)/train models/fast/cues.json
+
+# What `make train MODEL=NAME` passes to the trainer for each trained model.
+# `accurate` is a second MiniLM that reads no rules (so its log is the rule-input ablation),
+# ensembled with `default` (weights chosen on dev): train `default` first.
+TRAIN_default := --encoder minilm --epochs 3
+TRAIN_accurate := --encoder minilm --epochs 3 --rule-dim 0 --seed 29
+ENSEMBLE_accurate := --members default
+train:  ## train models/$(MODEL) from PolNeAR train, select on dev; log + checkpoints in runs/$(MODEL) (resumable: rerun)
+	OMP_WAIT_POLICY=PASSIVE $(PY) -m pipeline.attribution.training --train $(POLNEAR)/train --dev $(POLNEAR)/dev \
+		--out models/$(MODEL) --run runs/$(MODEL) --cache runs $(TRAIN_$(MODEL))
+	$(if $(ENSEMBLE_$(MODEL)),OMP_WAIT_POLICY=PASSIVE $(PY) -m pipeline.attribution.ensemble --dev $(POLNEAR)/dev \
+		--out models/$(MODEL) --cache runs $(ENSEMBLE_$(MODEL)))

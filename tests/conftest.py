@@ -9,6 +9,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 POLNEAR_DEV = SHARED / "polnear" / "dev"
+POLNEAR_TRAIN = SHARED / "polnear" / "train"
 EXAMPLES = REPO / "corpus" / "examples"
 
 

@@ -1,0 +1,1 @@
+"""The transformer attribution tagger: encoder, features, tagging, decoding, grouping, training."""

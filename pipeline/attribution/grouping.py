@@ -1,0 +1,114 @@
+"""Group tagged role spans into attributions: each content to its cue, each cue to its source.
+
+The tagger marks spans, not who goes with whom. Within a paragraph a content takes the
+nearest cue, preferring one in its own sentence; contents that share a cue are one
+(discontinuous) content, as PolNeAR annotates "“A,” she said, “B.”". A cue takes the nearest
+source of its sentence (or none: PolNeAR's Attribution-no-source). A quotation left open at a
+paragraph's end and reopened on the next line, with no cue of its own, continues the
+attribution before it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from dataclasses import dataclass
+
+from pipeline.attribution.decoding import RoleRange
+from pipeline.quotes import CLOSE_MARKS, OPEN_MARKS, STRAIGHT_MARKS, Quote, find_quotes
+from pipeline.schema import Attribution, RoleSpan
+from pipeline.segment import paragraph_starts
+
+OTHER_SENTENCE = 1000  # added to the distance of a cue or source outside the sentence
+QUOTE_MARKS = OPEN_MARKS + STRAIGHT_MARKS + CLOSE_MARKS
+
+
+@dataclass
+class Tagged:
+    """A decoded span with its confidence and where it sits."""
+
+    role: str
+    start: int
+    end: int
+    confidence: float
+    paragraph: int
+    sentence: int
+
+
+def gap(a: Tagged, b: Tagged) -> int:
+    """Characters between two spans (0 when they touch or overlap)."""
+    return max(b.start - a.end, a.start - b.end, 0)
+
+
+def locate(
+    ranges: list[tuple[RoleRange, float]], text: str, sentence_starts: list[int]
+) -> list[Tagged]:
+    """Attach paragraph and sentence indexes to decoded ranges."""
+    paragraphs = paragraph_starts(text)
+    return [
+        Tagged(role, s, e, conf, max(bisect.bisect_right(paragraphs, s) - 1, 0),
+               max(bisect.bisect_right(sentence_starts, s) - 1, 0))
+        for (role, s, e), conf in ranges
+    ]  # fmt: skip
+
+
+def nearest(target: Tagged, candidates: list[Tagged]) -> Tagged | None:
+    """The candidate in ``target``'s paragraph closest to it, same sentence first."""
+    best, best_score = None, math.inf
+    for c in candidates:
+        if c.paragraph != target.paragraph:
+            continue
+        score = gap(target, c) + (0 if c.sentence == target.sentence else OTHER_SENTENCE)
+        if score < best_score:
+            best, best_score = c, score
+    return best
+
+
+def left_open(quotes: list[Quote], end: int) -> bool:
+    """A content ending at ``end`` stops inside a quotation its line never closes."""
+    return any(not q.closed and q.start < end <= q.end for q in quotes)
+
+
+def group(ranges: list[tuple[RoleRange, float]], text: str, sentence_starts: list[int]) -> list[Attribution]:
+    """Attributions from decoded ranges; ``sentence_starts`` are the article's sentence offsets."""
+    tagged = locate(ranges, text, sentence_starts)
+    cues = [t for t in tagged if t.role == "cue"]
+    sources = [t for t in tagged if t.role == "source"]
+    by_cue: dict[int, list[Tagged]] = {}
+    orphans: list[Tagged] = []
+    for content in (t for t in tagged if t.role == "content"):
+        cue = nearest(content, cues)
+        if cue is None:
+            orphans.append(content)
+        else:
+            by_cue.setdefault(id(cue), []).append(content)
+
+    found: list[Attribution] = []
+    for cue in cues:
+        contents = by_cue.get(id(cue))
+        if not contents:
+            continue
+        pieces = [(c.start, c.end) for c in contents]
+        source = nearest(cue, [s for s in sources if not any(c.start <= s.start < c.end for c in contents)])
+        confidence = sum(c.confidence for c in contents) / len(contents) * 0.5 + cue.confidence * 0.5
+        found.append(
+            Attribution(
+                content=RoleSpan.from_spans(text, pieces),
+                cue=RoleSpan.from_spans(text, [(cue.start, cue.end)]),
+                source=None if source is None else RoleSpan.from_spans(text, [(source.start, source.end)]),
+                confidence=confidence,
+            )
+        )
+    quotes = find_quotes(text)
+    for content in sorted(orphans, key=lambda c: c.start):
+        previous = max((a for a in found if a.content.end <= content.start), key=lambda a: a.content.end, default=None)
+        if (
+            previous is not None
+            and text[content.start] in QUOTE_MARKS
+            and left_open(quotes, previous.content.end)
+        ):
+            previous.content = RoleSpan.from_spans(text, [*previous.content.spans, (content.start, content.end)])
+            continue
+        found.append(Attribution(content=RoleSpan.from_spans(text, [(content.start, content.end)]),
+                                 confidence=content.confidence * 0.5))  # fmt: skip
+    return sorted(found, key=lambda a: a.content.start)

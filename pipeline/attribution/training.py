@@ -1,0 +1,330 @@
+"""Train a tagger on PolNeAR train, select on dev: ``python -m pipeline.attribution.training``.
+
+Fixed seed; a progress bar on a terminal and plain lines in ``RUN/train.log``; a checkpoint
+(``RUN/checkpoint.pt``: weights, optimiser, schedule, position) every ``--checkpoint-every``
+steps and at each epoch's end, from which a rerun of the same command resumes. After each
+epoch the model is scored on dev (the contract's metrics) and the best epoch is kept. At the
+end the decoder's span-opening penalty and the confidence calibration are fitted on dev and
+the model is written to ``--out`` (``config.json`` + float16 ``weights.safetensors``).
+bfloat16 autocast is used where the CPU has native support (same losses, about twice as fast).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import platform
+import random
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors.torch import load_file, save_file
+from tqdm import tqdm
+from transformers import get_linear_schedule_with_warmup
+
+from pipeline.attribution.encoders import encoder_package
+from pipeline.attribution.features import paint_tags
+from pipeline.attribution.grouping import group
+from pipeline.attribution.rule_readings import cached_readings
+from pipeline.attribution.tagger import (
+    EncodedArticle,
+    Tagger,
+    decode,
+    TaggerConfig,
+    TaggerModel,
+    build_model,
+    cpu_has_bf16,
+    encode_article,
+    load_tokenizer,
+    save_tagger,
+    trained_state,
+    window_batch,
+    windows,
+)
+from pipeline.evaluate import score_corpus
+from pipeline.polnear import GoldArticle, load_gold
+from pipeline.schema import Attribution
+from pipeline.scoring import DocScores, attribution_pairs
+
+log = logging.getLogger("quotewise.train")
+IGNORE = -100
+PENALTIES = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
+
+
+# --- data ---------------------------------------------------------------------------------
+
+
+def token_labels(article: EncodedArticle, labels: np.ndarray) -> np.ndarray:
+    """Word labels on each word's first token; other pieces are ignored by the loss."""
+    out = np.full(len(article.ids), IGNORE, dtype=np.int64)
+    out[article.first_token] = labels
+    return out
+
+
+def training_windows(
+    gold: list[GoldArticle], tokenizer, config: TaggerConfig, stride: int, readings: dict[str, list[Attribution]]
+) -> list[tuple[EncodedArticle, np.ndarray, tuple[int, int]]]:
+    """Every (article, token labels, window) the training epochs draw batches from."""
+    out = []
+    for g in gold:
+        article = encode_article(tokenizer, g.article.text, readings.get(g.article.id))
+        if len(article.ids) == 0:
+            continue
+        labels = token_labels(article, paint_tags(article.word_offsets, g.attributions))
+        out += [(article, labels, span) for span in windows(len(article.ids), config.window - 2, stride)]
+    return out
+
+
+def collate(items, tokenizer) -> tuple[list[torch.Tensor], torch.Tensor]:
+    """A padded batch of windows from several articles (the model's inputs), with their labels."""
+    width = max(e - s for _, _, (s, e) in items) + 2
+    inputs = [torch.zeros(len(items), width, dtype=torch.long) for _ in range(4)]  # ids, shapes, rules, mask
+    labels = torch.full_like(inputs[0], IGNORE)
+    for row, (article, token_labels_, (s, e)) in enumerate(items):
+        one = window_batch(article, [(s, e)], tokenizer.cls_token_id, tokenizer.sep_token_id)
+        for tensor, part in zip(inputs, one):
+            tensor[row, : part.shape[1]] = part[0]
+        labels[row, 1 : e - s + 1] = torch.from_numpy(token_labels_[s:e])
+    return inputs, labels
+
+
+# --- dev evaluation -----------------------------------------------------------------------
+
+
+def dev_sentence_starts(gold: list[GoldArticle]) -> dict[str, list[int]]:
+    """spaCy's sentence starts of each dev article (computed once: grouping reads them)."""
+    from pipeline.segment import load_nlp
+
+    nlp = load_nlp(("ner", "lemmatizer"))
+    return {g.article.id: [s.start_char for s in nlp(g.article.text).sents] for g in gold}
+
+
+def dev_log_probs(
+    tagger: Tagger, gold: list[GoldArticle], readings: dict[str, list[Attribution]]
+) -> dict[str, tuple[EncodedArticle, np.ndarray]]:
+    out = {}
+    for g in gold:
+        article = encode_article(tagger.tokenizer, g.article.text, readings.get(g.article.id))
+        out[g.article.id] = (article, tagger.word_log_probs(article))
+    return out
+
+
+def decode_dev(
+    cached: dict[str, tuple[EncodedArticle, np.ndarray]], gold: list[GoldArticle], starts: dict[str, list[int]],
+    penalty: float,
+) -> dict[str, list[Attribution]]:
+    """Dev predictions from cached tag scores (decoding is cheap; the encoder ran once)."""
+    return {
+        g.article.id: group(decode(*cached[g.article.id], penalty), g.article.text, starts[g.article.id])
+        for g in gold
+    }
+
+
+def headline(scores: DocScores) -> dict[str, float]:
+    """The figures model selection and the card report."""
+    out = {f"{r}_exact_f1": round(scores.roles[r]["exact"].f1, 4) for r in ("source", "cue", "content")}
+    out["attribution_f1"] = round(scores.attribution.f1, 4)
+    return out
+
+
+def selection_score(h: dict[str, float]) -> float:
+    """Attribution F1 plus the three exact F1s: what the issue's thresholds ask for."""
+    return h["attribution_f1"] + h["source_exact_f1"] + h["cue_exact_f1"] + h["content_exact_f1"]
+
+
+def fit_calibration(preds: dict[str, list[Attribution]], gold: list[GoldArticle]) -> list[float]:
+    """Platt scaling of raw confidence to the chance of matching a gold attribution."""
+    from sklearn.linear_model import LogisticRegression
+
+    xs, ys = [], []
+    for g in gold:
+        pred = preds[g.article.id]
+        matched = {i for i, _ in attribution_pairs(g.article.text, g.attributions, pred)}
+        xs += [a.confidence for a in pred]
+        ys += [int(i in matched) for i in range(len(pred))]
+    if len(set(ys)) < 2:
+        return [1.0, 0.0]
+    fit = LogisticRegression().fit(np.asarray(xs)[:, None], ys)
+    return [float(fit.coef_[0, 0]), float(fit.intercept_[0])]
+
+
+# --- training -----------------------------------------------------------------------------
+
+
+def cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def setup_logging(run: Path) -> None:
+    run.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(run / "train.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    log.handlers[:] = [handler, logging.StreamHandler(sys.stderr)]
+    log.setLevel(logging.INFO)
+
+
+def train(args: argparse.Namespace) -> Path:
+    run, out = Path(args.run), Path(args.out)
+    setup_logging(run)
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    bf16 = cpu_has_bf16() and not args.fp32
+    config = TaggerConfig(encoder=args.encoder, window=args.window, stride=args.stride, rule_dim=args.rule_dim)
+    tokenizer = load_tokenizer(config.encoder)
+    train_gold = list(load_gold(args.train))[: args.max_articles]
+    dev_gold = list(load_gold(args.dev))[: args.max_dev_articles]
+    readings = rule_readings(args, train_gold, args.train), rule_readings(args, dev_gold, args.dev)
+    items = training_windows(train_gold, tokenizer, config, args.train_stride, readings[0])
+    steps_per_epoch = (len(items) + args.batch - 1) // args.batch
+    total = steps_per_epoch * args.epochs if args.max_steps is None else min(args.max_steps, steps_per_epoch * args.epochs)
+    log.info("%d train articles, %d windows, %d steps/epoch, %d steps; %s, bf16=%s, CPU %s, %d threads",
+             len(train_gold), len(items), steps_per_epoch, total, config.encoder, bf16, cpu_name(), torch.get_num_threads())
+
+    model = build_model(config)
+    head_params = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("encoder.")]
+    encoder_params = [p for n, p in model.named_parameters() if p.requires_grad and n.startswith("encoder.")]
+    optimizer = torch.optim.AdamW(
+        [{"params": encoder_params, "lr": args.lr}, {"params": head_params, "lr": args.head_lr}], weight_decay=0.01
+    )
+    schedule = get_linear_schedule_with_warmup(optimizer, int(0.06 * total), total)
+    state = {"step": 0, "best": -1.0, "history": [], "seconds": 0.0}
+    checkpoint = run / "checkpoint.pt"
+    if checkpoint.exists() and not args.restart:
+        saved = torch.load(checkpoint, weights_only=False)
+        model.load_state_dict(saved["model"], strict=False)
+        optimizer.load_state_dict(saved["optimizer"])
+        schedule.load_state_dict(saved["schedule"])
+        state = saved["state"]
+        torch.set_rng_state(saved["rng"])
+        log.info("resumed from %s at step %d", checkpoint, state["step"])
+
+    def save_checkpoint() -> None:
+        tmp = checkpoint.with_suffix(".tmp")
+        torch.save({"model": trained_state(model), "optimizer": optimizer.state_dict(), "schedule": schedule.state_dict(),
+                    "state": state, "rng": torch.get_rng_state()}, tmp)  # fmt: skip
+        tmp.replace(checkpoint)
+
+    starts = dev_sentence_starts(dev_gold)
+    loss_fn = torch.nn.CrossEntropyLoss(ignore_index=IGNORE)
+    bar = tqdm(total=total, initial=state["step"], desc=f"train {args.encoder}", unit="step",
+               disable=not sys.stderr.isatty(), file=sys.stderr)  # fmt: skip
+    started = time.monotonic() - state["seconds"]
+    while state["step"] < total:
+        epoch, offset = divmod(state["step"], steps_per_epoch)
+        order = np.random.default_rng(args.seed + epoch).permutation(len(items))
+        model.train()
+        for b in range(offset, steps_per_epoch):
+            if state["step"] >= total:
+                break
+            inputs, labels = collate([items[i] for i in order[b * args.batch : (b + 1) * args.batch]], tokenizer)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                logits = model(*inputs)
+            loss = loss_fn(logits.float().reshape(-1, logits.shape[-1]), labels.reshape(-1))
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], 1.0)
+            optimizer.step()
+            schedule.step()
+            optimizer.zero_grad(set_to_none=True)
+            state["step"] += 1
+            state["seconds"] = time.monotonic() - started
+            bar.update(1)
+            bar.set_postfix(loss=f"{loss.item():.3f}")
+            if state["step"] % args.log_every == 0:
+                log.info("step %d/%d epoch %d loss %.4f (%.0f s)", state["step"], total, epoch + 1, loss.item(), state["seconds"])
+            if state["step"] % args.checkpoint_every == 0:
+                save_checkpoint()
+        end_of_epoch = state["step"] % steps_per_epoch == 0 or state["step"] >= total
+        if end_of_epoch:
+            tagger = Tagger([(model, 1.0)], config)
+            cached = dev_log_probs(tagger, dev_gold, readings[1])
+            scores = score_corpus(dev_gold, decode_dev(cached, dev_gold, starts, config.begin_penalty))
+            h = headline(scores.overall)
+            state["history"].append({"step": state["step"], "epoch": epoch + 1, **h})
+            log.info("dev after epoch %d: %s", epoch + 1, h)
+            if selection_score(h) > state["best"]:
+                state["best"] = selection_score(h)
+                save_file({n: t.contiguous() for n, t in trained_state(model).items()}, str(run / "best.safetensors"))
+                log.info("best so far: kept")
+            save_checkpoint()
+    bar.close()
+    return finish(args, model, config, dev_gold, starts, readings[1], state, bf16)
+
+
+def rule_readings(args: argparse.Namespace, gold: list[GoldArticle], folder: str) -> dict[str, list[Attribution]]:
+    """The fast rules' readings the tagger reads (none when ``--rule-dim 0``), cached per split."""
+    if not args.rule_dim:
+        return {}
+    return cached_readings(gold, Path(args.cache) / f"rules-{Path(folder).name}.json", sys.stderr.isatty())
+
+
+def finish(args, model: TaggerModel, config: TaggerConfig, dev_gold, starts, readings, state, bf16: bool) -> Path:
+    """Best epoch's weights, decoding penalty and calibration fitted on dev, written to ``--out``."""
+    model.load_state_dict(load_file(str(Path(args.run) / "best.safetensors")), strict=False)
+    tagger = Tagger([(model, 1.0)], config)
+    cached = dev_log_probs(tagger, dev_gold, readings)
+    tried = {}
+    for penalty in PENALTIES:
+        tried[penalty] = headline(score_corpus(dev_gold, decode_dev(cached, dev_gold, starts, penalty)).overall)
+        log.info("dev, begin penalty %.1f: %s", penalty, tried[penalty])
+    config.begin_penalty = max(PENALTIES, key=lambda p: selection_score(tried[p]))
+    preds = decode_dev(cached, dev_gold, starts, config.begin_penalty)
+    config.calibration = fit_calibration(preds, dev_gold)
+    config.trained = {
+        "base": encoder_package(config.encoder),
+        "data": f"{args.train} ({len(list(load_gold(args.train))[: args.max_articles])} articles); selection on {args.dev}",
+        "command": " ".join(["python -m pipeline.attribution.training", *sys.argv[1:]]),
+        "seed": args.seed, "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "head_lr": args.head_lr,
+        "train_stride": args.train_stride, "steps": state["step"], "wall_seconds": round(state["seconds"]),
+        "cpu": cpu_name(), "threads": torch.get_num_threads(), "bf16": bf16,
+        "dev_history": state["history"], "dev_by_begin_penalty": {str(k): v for k, v in tried.items()},
+    }  # fmt: skip
+    save_tagger(model, config, Path(args.out))
+    log.info("wrote %s (begin penalty %.1f, calibration %s)", args.out, config.begin_penalty, config.calibration)
+    return Path(args.out)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m pipeline.attribution.training", description=__doc__.split("\n")[0])
+    p.add_argument("--encoder", default="minilm")
+    p.add_argument("--train", default="../shared/polnear/train")
+    p.add_argument("--dev", default="../shared/polnear/dev")
+    p.add_argument("--out", required=True, help="model folder to write (models/NAME)")
+    p.add_argument("--run", required=True, help="folder for the log and checkpoints (outside git)")
+    p.add_argument("--epochs", type=int, default=3)
+    p.add_argument("--batch", type=int, default=16)
+    p.add_argument("--lr", type=float, default=8e-5)
+    p.add_argument("--head-lr", type=float, default=1e-3)
+    p.add_argument("--window", type=int, default=256)
+    p.add_argument("--stride", type=int, default=128, help="window stride at inference")
+    p.add_argument("--train-stride", type=int, default=254, help="window stride of the training windows")
+    p.add_argument("--seed", type=int, default=13)
+    p.add_argument("--rule-dim", type=int, default=16, help="embedding size of the fast rules' tags (0: no rule input)")
+    p.add_argument("--cache", default="runs", help="folder for the rules' cached readings of train and dev")
+    p.add_argument("--max-articles", type=int, help="train on the first N articles only (tests)")
+    p.add_argument("--max-dev-articles", type=int, help="select on the first N dev articles only (tests)")
+    p.add_argument("--max-steps", type=int, help="stop after N steps (tests)")
+    p.add_argument("--checkpoint-every", type=int, default=50)
+    p.add_argument("--log-every", type=int, default=10)
+    p.add_argument("--fp32", action="store_true", help="no bfloat16 autocast even where the CPU has it")
+    p.add_argument("--restart", action="store_true", help="ignore an existing checkpoint")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    train(build_parser().parse_args(argv))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""The transformer tagger's parts: decoding, features, grouping, training a few steps, resuming."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from pipeline.attribution.decoding import TAG_INDEX, TAGS, is_valid, tags_to_ranges, viterbi
+from pipeline.attribution.features import N_SHAPES, case_of, paint_tags, paragraph_breaks, word_shapes
+from pipeline.attribution.grouping import group
+from pipeline.attribution.tagger import encode_article, load_tokenizer, windows
+from pipeline.schema import Attribution, RoleSpan
+
+scores = st.integers(1, 60).flatmap(
+    lambda n: st.tuples(
+        arrays(np.float64, (n, len(TAGS)), elements=st.floats(-30, 0, allow_nan=False)),
+        arrays(np.bool_, n),
+        st.floats(0, 3),
+    )
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(scores)
+def test_viterbi_never_emits_invalid_spans(case) -> None:
+    log_probs, breaks, penalty = case
+    tags = viterbi(log_probs, penalty, breaks)
+    assert len(tags) == len(log_probs) and is_valid(tags)
+    for i in np.flatnonzero(breaks):  # nothing continues over a paragraph break
+        assert i == 0 or not TAGS[tags[i]].startswith("I-")
+    # Words 0..n-1 at offsets 2i..2i+1: ranges are whole words, ordered and disjoint.
+    offsets = np.array([(2 * i, 2 * i + 1) for i in range(len(tags))])
+    ranges = tags_to_ranges(tags, offsets)
+    assert all(s % 2 == 0 and e % 2 == 1 and s < e for _, s, e in ranges)
+    assert all(a[2] < b[1] for a, b in zip(ranges, ranges[1:]))
+    assert len(ranges) == sum(TAGS[t].startswith("B-") for t in tags)
+
+
+def test_viterbi_repairs_an_orphan_inside_tag() -> None:
+    # The per-word argmax reads O I-content I-content: an orphan. Decoding opens the span instead.
+    log_probs = np.full((3, len(TAGS)), -9.0)
+    log_probs[0, TAG_INDEX["O"]] = 0
+    log_probs[1:, TAG_INDEX["I-content"]] = 0
+    log_probs[1:, TAG_INDEX["B-content"]] = -1
+    tags = viterbi(log_probs)
+    assert [TAGS[t] for t in tags] == ["O", "B-content", "I-content"]
+
+
+def test_case_and_shapes() -> None:
+    assert [case_of(w) for w in ("said", "Greenwood", "NATO", "McCain", "9,000", "I")] == [0, 1, 2, 3, 4, 1]
+    text = 'He said:\n"Yes" he'
+    offsets = np.array([(0, 2), (3, 7), (7, 8), (9, 10), (10, 13), (13, 14), (15, 17)])
+    shapes = word_shapes(text, offsets)
+    assert shapes.max() < N_SHAPES and len(set(shapes.tolist())) > 3
+    assert paragraph_breaks(text, offsets).tolist() == [False, False, False, True, False, False, False]
+    quoted = shapes % 2
+    assert quoted.tolist() == [0, 0, 0, 1, 1, 1, 0]
+
+
+def test_paint_tags_keeps_the_outer_of_nested_attributions() -> None:
+    text = "Bob said Ann said it rained"
+    offsets = np.array([(0, 3), (4, 8), (9, 12), (13, 17), (18, 20), (21, 27)])
+    inner = Attribution(RoleSpan.from_spans(text, [(18, 27)]), RoleSpan.from_spans(text, [(13, 17)]), RoleSpan.from_spans(text, [(9, 12)]))
+    outer = Attribution(RoleSpan.from_spans(text, [(9, 27)]), RoleSpan.from_spans(text, [(4, 8)]), RoleSpan.from_spans(text, [(0, 3)]))
+    tags = [TAGS[t] for t in paint_tags(offsets, [outer, inner])]
+    assert tags == ["B-source", "B-cue", "B-content", "I-content", "I-content", "I-content"]
+
+
+def test_encode_article_keeps_words_whole(seed_a: str) -> None:
+    article = encode_article(load_tokenizer("minilm"), seed_a)
+    assert len(article.word_offsets) == len(article.first_token) == len(article.shapes)
+    assert np.all(np.diff(article.first_token) > 0)
+    for s, e in article.word_offsets[:200]:
+        assert seed_a[s:e] == seed_a[s:e].strip() and e > s
+    assert len(seed_a[article.word_offsets[-1, 1]:].strip()) == 0
+
+
+def test_windows_cover_every_token() -> None:
+    for n in (0, 5, 254, 255, 1000):
+        spans = windows(n, 254, 128)
+        covered = set().union(*(range(s, e) for s, e in spans)) if spans else set()
+        assert covered == set(range(n)) and all(e - s <= 254 for s, e in spans)
+
+
+def _ranges(text: str, *pieces: tuple[str, str]) -> list:
+    """Tagged ranges for substrings of ``text`` (first occurrence after the previous one)."""
+    out, at = [], 0
+    for role, piece in pieces:
+        start = text.index(piece, at)
+        out.append(((role, start, start + len(piece)), 0.9))
+        at = start + len(piece)
+    return out
+
+
+def test_grouping_joins_the_pieces_of_one_quote_around_its_cue() -> None:
+    text = "“We will win,” she said, “and soon.” Bob said it rained."
+    ranges = _ranges(text, ("content", "“We will win,”"), ("source", "she"), ("cue", "said"),
+                     ("content", "“and soon.”"), ("source", "Bob"), ("cue", "said"), ("content", "it rained"))
+    found = group(ranges, text, [0, 37])
+    assert [(a.source.text, a.cue.text, len(a.content.spans)) for a in found] == [("she", "said", 2), ("Bob", "said", 1)]
+
+
+def test_grouping_without_source_and_over_paragraphs() -> None:
+    text = "It was said that taxes rise.\nMr Retailleau added: “We have to deal with it.\n“We need to change.”"
+    ranges = _ranges(text, ("cue", "was said"), ("content", "that taxes rise"), ("source", "Mr Retailleau"),
+                     ("cue", "added:"), ("content", "“We have to deal with it."), ("content", "“We need to change.”"))
+    first, second = group(ranges, text, [0, 29, 77])
+    assert first.source is None and first.cue.text == "was said"
+    assert second.source.text == "Mr Retailleau" and second.content.text.endswith("“We need to change.”")
+    assert len(second.content.spans) == 2
