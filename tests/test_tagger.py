@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from pipeline.attribution.decoding import TAG_INDEX, TAGS, is_valid, tags_to_ranges, viterbi
+from pipeline.attribution.decoding import TAG_INDEX, TAGS, is_valid, rescue_orphans, tags_to_ranges, viterbi
 from pipeline.attribution.features import N_SHAPES, case_of, paint_tags, paragraph_breaks, word_shapes
 from pipeline.attribution.grouping import group
 from pipeline.attribution.tagger import encode_article, load_tokenizer, windows
@@ -37,6 +37,8 @@ def test_viterbi_never_emits_invalid_spans(case) -> None:
     assert all(s % 2 == 0 and e % 2 == 1 and s < e for _, s, e in ranges)
     assert all(a[2] < b[1] for a, b in zip(ranges, ranges[1:]))
     assert len(ranges) == sum(TAGS[t].startswith("B-") for t in tags)
+    rescued = rescue_orphans(tags, log_probs, breaks, threshold=0.01)
+    assert is_valid(rescued) and all(r == t for r, t in zip(rescued, tags) if TAGS[t] != "O")
 
 
 def test_viterbi_repairs_an_orphan_inside_tag() -> None:
@@ -47,6 +49,21 @@ def test_viterbi_repairs_an_orphan_inside_tag() -> None:
     log_probs[1:, TAG_INDEX["B-content"]] = -1
     tags = viterbi(log_probs)
     assert [TAGS[t] for t in tags] == ["O", "B-content", "I-content"]
+
+
+def test_rescue_gives_an_orphan_content_its_cue_and_source() -> None:
+    # "Clinton backed the bill": Viterbi tags only the content; "backed" is a likely cue (0.2),
+    # "Clinton" a likely source (0.3).
+    log_probs = np.log(np.full((4, len(TAGS)), 0.01))
+    log_probs[:, TAG_INDEX["O"]] = np.log(0.6)
+    log_probs[0, TAG_INDEX["B-source"]] = np.log(0.3)
+    log_probs[1, TAG_INDEX["B-cue"]] = np.log(0.2)
+    log_probs[2, TAG_INDEX["B-content"]] = log_probs[3, TAG_INDEX["I-content"]] = 0.0
+    tags = viterbi(log_probs)
+    assert [TAGS[t] for t in tags] == ["O", "O", "B-content", "I-content"]
+    breaks = np.zeros(4, dtype=bool)
+    assert [TAGS[t] for t in rescue_orphans(tags, log_probs, breaks, 0.1)] == ["B-source", "B-cue", "B-content", "I-content"]
+    assert [TAGS[t] for t in rescue_orphans(tags, log_probs, breaks, 0.25)] == ["O", "O", "B-content", "I-content"]
 
 
 def test_case_and_shapes() -> None:

@@ -87,3 +87,59 @@ def is_valid(tags: np.ndarray) -> bool:
     if len(tags) and TAGS[int(tags[0])].startswith("I-"):
         return False
     return all(allowed[a, b] for a, b in zip(tags[:-1], tags[1:]))
+
+
+def _runs(tags: np.ndarray, role: str) -> list[tuple[int, int]]:
+    """``[start, end)`` word runs of one role in a valid tag sequence."""
+    out, begin, inside = [], TAG_INDEX[f"B-{role}"], TAG_INDEX[f"I-{role}"]
+    for i, t in enumerate(tags):
+        if t == begin:
+            out.append([i, i + 1])
+        elif t == inside and out and out[-1][1] == i:
+            out[-1][1] = i + 1
+    return [tuple(r) for r in out]
+
+
+def _rescue(tags: np.ndarray, log_probs: np.ndarray, role: str, lo: int, hi: int, threshold: float) -> tuple[int, int] | None:
+    """Tag the likeliest ``role`` run starting among the untagged words ``[lo, hi)``, if its
+    opening word's ``B-`` probability reaches ``threshold``; it grows while ``I-`` beats ``O``."""
+    begin, inside, outside = TAG_INDEX[f"B-{role}"], TAG_INDEX[f"I-{role}"], TAG_INDEX["O"]
+    free = [j for j in range(lo, hi) if tags[j] == outside]
+    if not free:
+        return None
+    j = max(free, key=lambda k: log_probs[k, begin])
+    if np.exp(log_probs[j, begin]) < threshold:
+        return None
+    end = j + 1
+    while end < hi and tags[end] == outside and log_probs[end, inside] > log_probs[end, outside]:
+        end += 1
+    tags[j], tags[j + 1 : end] = begin, inside
+    return j, end
+
+
+def rescue_orphans(
+    tags: np.ndarray, log_probs: np.ndarray, breaks: np.ndarray, threshold: float, reach: int = 8
+) -> np.ndarray:
+    """Give a paragraph's contents a cue, and its cues a source, where Viterbi left none.
+
+    Nearly every PolNeAR content has a cue, and the cue sits just before it ("backed
+    [Clinton]", "explores [how ...]") or just after a fronted quote. When a paragraph holds a
+    content but no cue, the likeliest cue word within ``reach`` words on either side is tagged
+    if its ``B-cue`` probability reaches ``threshold`` (tuned on dev); the same then for a
+    source before or after such a cue. Returns a new, still valid, tag sequence.
+    """
+    tags = tags.copy()
+    paragraph = np.cumsum(breaks) if len(breaks) else breaks
+    for role, anchor in (("cue", "content"), ("source", "cue")):
+        have = {int(paragraph[s]) for s, _ in _runs(tags, role)}
+        for start, end in _runs(tags, anchor):
+            p = int(paragraph[start])
+            if p in have:
+                continue
+            same = np.flatnonzero(paragraph == p)
+            lo, hi = max(int(same[0]), start - reach), min(int(same[-1]) + 1, end + reach)
+            before = _rescue(tags, log_probs, role, lo, start, threshold)
+            if before is None and _rescue(tags, log_probs, role, end, hi, threshold) is None:
+                continue
+            have.add(p)
+    return tags

@@ -43,12 +43,14 @@ def gap(a: Tagged, b: Tagged) -> int:
 def locate(
     ranges: list[tuple[RoleRange, float]], text: str, sentence_starts: list[int]
 ) -> list[Tagged]:
-    """Attach paragraph and sentence indexes to decoded ranges."""
+    """Attach paragraph and sentence indexes to decoded ranges; a range with no letter or digit
+    (a stray quotation mark or comma) is no role."""
     paragraphs = paragraph_starts(text)
     return [
         Tagged(role, s, e, conf, max(bisect.bisect_right(paragraphs, s) - 1, 0),
                max(bisect.bisect_right(sentence_starts, s) - 1, 0))
         for (role, s, e), conf in ranges
+        if any(c.isalnum() for c in text[s:e])
     ]  # fmt: skip
 
 

@@ -25,7 +25,7 @@ from torch import nn
 from transformers import AutoConfig, AutoModel, AutoTokenizer, PreTrainedTokenizerBase
 from transformers.utils import logging as transformers_logging
 
-from pipeline.attribution.decoding import TAGS, RoleRange, tags_to_ranges, viterbi
+from pipeline.attribution.decoding import TAGS, RoleRange, rescue_orphans, tags_to_ranges, viterbi
 from pipeline.attribution.encoders import encoder_dir
 from pipeline.attribution.features import N_SHAPES, paint_tags, paragraph_breaks, word_shapes
 from pipeline.schema import Attribution
@@ -49,6 +49,7 @@ class TaggerConfig:
     shape_dim: int = 32
     rule_dim: int = 16  # embedding of the fast rules' tag per word; 0: the tagger reads no rules
     begin_penalty: float = 1.0  # subtracted from B- scores when decoding (tuned on dev)
+    rescue_threshold: float = 1.0  # B- probability at which an orphan's cue or source is tagged (1: never)
     calibration: list[float] = field(default_factory=lambda: [1.0, 0.0])  # Platt a, b on dev
     # An ensemble: model folders beside this one ("." is this one) and the weight of each
     # member's log-probabilities. Empty: this folder's model alone.
@@ -243,12 +244,17 @@ class Tagger:
         article = encode_article(self.tokenizer, text, rules if self.reads_rules else None)
         if len(article.ids) == 0:
             return []
-        return decode(article, self.word_log_probs(article), self.config.begin_penalty)
+        return decode(article, self.word_log_probs(article), self.config.begin_penalty, self.config.rescue_threshold)
 
 
-def decode(article: EncodedArticle, log_probs: np.ndarray, begin_penalty: float) -> list[tuple[RoleRange, float]]:
-    """Viterbi over word tag scores; each range with the mean probability of its words' tags."""
+def decode(
+    article: EncodedArticle, log_probs: np.ndarray, begin_penalty: float, rescue_threshold: float = 1.0
+) -> list[tuple[RoleRange, float]]:
+    """Viterbi over word tag scores, then orphans' cues and sources rescued; each range with
+    the mean probability of its words' tags."""
     tags = viterbi(log_probs, begin_penalty, article.breaks)
+    if rescue_threshold < 1:
+        tags = rescue_orphans(tags, log_probs, article.breaks, rescue_threshold)
     picked = np.exp(log_probs[np.arange(len(tags)), tags])
     starts = article.word_offsets[:, 0]
     out = []

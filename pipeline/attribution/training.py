@@ -52,7 +52,8 @@ from pipeline.scoring import DocScores, attribution_pairs
 
 log = logging.getLogger("quotewise.train")
 IGNORE = -100
-PENALTIES = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
+# Decoding settings tried on dev at the end of training: span-opening penalty x orphan rescue threshold.
+DECODINGS = [(p, t) for p in (0.0, 0.5, 1.0, 1.5, 2.0) for t in (1.0, 0.3, 0.1, 0.05, 0.02)]
 
 
 # --- data ---------------------------------------------------------------------------------
@@ -115,11 +116,12 @@ def dev_log_probs(
 
 def decode_dev(
     cached: dict[str, tuple[EncodedArticle, np.ndarray]], gold: list[GoldArticle], starts: dict[str, list[int]],
-    penalty: float,
+    decoding: tuple[float, float],
 ) -> dict[str, list[Attribution]]:
-    """Dev predictions from cached tag scores (decoding is cheap; the encoder ran once)."""
+    """Dev predictions from cached tag scores (decoding is cheap; the encoder ran once);
+    ``decoding`` is (begin penalty, rescue threshold)."""
     return {
-        g.article.id: group(decode(*cached[g.article.id], penalty), g.article.text, starts[g.article.id])
+        g.article.id: group(decode(*cached[g.article.id], *decoding), g.article.text, starts[g.article.id])
         for g in gold
     }
 
@@ -248,7 +250,7 @@ def train(args: argparse.Namespace) -> Path:
         if end_of_epoch:
             tagger = Tagger([(model, 1.0)], config)
             cached = dev_log_probs(tagger, dev_gold, readings[1])
-            scores = score_corpus(dev_gold, decode_dev(cached, dev_gold, starts, config.begin_penalty))
+            scores = score_corpus(dev_gold, decode_dev(cached, dev_gold, starts, (config.begin_penalty, 1.0)))
             h = headline(scores.overall)
             state["history"].append({"step": state["step"], "epoch": epoch + 1, **h})
             log.info("dev after epoch %d: %s", epoch + 1, h)
@@ -274,12 +276,12 @@ def finish(args, model: TaggerModel, config: TaggerConfig, dev_gold, starts, rea
     tagger = Tagger([(model, 1.0)], config)
     cached = dev_log_probs(tagger, dev_gold, readings)
     tried = {}
-    for penalty in PENALTIES:
-        tried[penalty] = headline(score_corpus(dev_gold, decode_dev(cached, dev_gold, starts, penalty)).overall)
-        log.info("dev, begin penalty %.1f: %s", penalty, tried[penalty])
-    config.begin_penalty = max(PENALTIES, key=lambda p: selection_score(tried[p]))
-    preds = decode_dev(cached, dev_gold, starts, config.begin_penalty)
-    config.calibration = fit_calibration(preds, dev_gold)
+    for decoding in DECODINGS:
+        tried[decoding] = headline(score_corpus(dev_gold, decode_dev(cached, dev_gold, starts, decoding)).overall)
+        log.info("dev, begin penalty %.1f, rescue threshold %.2f: %s", *decoding, tried[decoding])
+    best = max(DECODINGS, key=lambda d: selection_score(tried[d]))
+    config.begin_penalty, config.rescue_threshold = best
+    config.calibration = fit_calibration(decode_dev(cached, dev_gold, starts, best), dev_gold)
     config.trained = {
         "base": encoder_package(config.encoder),
         "data": f"{args.train} ({len(list(load_gold(args.train))[: args.max_articles])} articles); selection on {args.dev}",
@@ -287,10 +289,10 @@ def finish(args, model: TaggerModel, config: TaggerConfig, dev_gold, starts, rea
         "seed": args.seed, "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "head_lr": args.head_lr,
         "train_stride": args.train_stride, "steps": state["step"], "wall_seconds": round(state["seconds"]),
         "cpu": cpu_name(), "threads": torch.get_num_threads(), "bf16": bf16,
-        "dev_history": state["history"], "dev_by_begin_penalty": {str(k): v for k, v in tried.items()},
+        "dev_history": state["history"], "dev_by_decoding": {f"{p} {t}": v for (p, t), v in tried.items()},
     }  # fmt: skip
     save_tagger(model, config, Path(args.out))
-    log.info("wrote %s (begin penalty %.1f, calibration %s)", args.out, config.begin_penalty, config.calibration)
+    log.info("wrote %s (decoding %s, calibration %s)", args.out, best, config.calibration)
     return Path(args.out)
 
 
