@@ -23,7 +23,7 @@ from typing import Any, BinaryIO
 
 from tqdm import tqdm
 
-from pipeline.reading import InputError, read_dataset, read_inputs
+from pipeline.reading import InputError, clobbered_input, read_dataset, read_inputs
 from pipeline.schema import Article, Record
 
 # Articles handed to the worker pool at a time: bounds memory however long the input is.
@@ -131,6 +131,9 @@ def run_extract(
     out_path = Path(output)
     err_path = Path(errors) if errors else out_path.with_name(out_path.name + ".errors.jsonl")
     ledger = Ledger(out_path.with_name(out_path.name + ".progress"))
+    if clash := clobbered_input(inputs, [out_path, err_path, ledger.path]):
+        print(f"quotewise: refusing to write {clash[0]}: it is the input {clash[1]}", file=sys.stderr)
+        return 2
     out_path.parent.mkdir(parents=True, exist_ok=True)
 
     done = ledger.read() if resume else []

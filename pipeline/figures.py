@@ -12,7 +12,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from pipeline.reading import InputError, read_inputs
+from pipeline.reading import InputError, clobbered_input, read_inputs
 from pipeline.schema import Article
 
 
@@ -23,8 +23,11 @@ def write_annotations(
 
     ``date`` is the publication date of articles that carry none. Bad input lines are
     reported on stderr with their id and reason and the run goes on; the exit code is 1 when
-    any article failed, else 0. A progress bar shows on a terminal.
+    any article failed, 2 when the output is the input (refused before anything is written), else 0. A progress bar shows on a terminal.
     """
+    if clash := clobbered_input([source], [Path(output)]):
+        print(f"quotewise: refusing to write {clash[0]}: it is the input {clash[1]}", file=sys.stderr)
+        return 2
     failed = 0
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     with open(output, "w", encoding="utf-8") as out:

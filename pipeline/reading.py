@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -152,6 +153,25 @@ def _read_each(inputs: Iterable[str | Path]) -> Iterator[Article | InputError]:
             yield read_text_file(path)
         else:
             yield InputError(path.stem, str(path), "no such file or folder")
+
+
+def input_files(inputs: Iterable[str | Path]) -> Iterator[Path]:
+    """Every file the inputs name or hold (``-`` names none), as :func:`read_inputs` reads them."""
+    for item in inputs:
+        path = Path(item)
+        if str(item) == "-" or not path.exists():
+            continue
+        yield from sorted(path.glob("*.txt")) if path.is_dir() else [path]
+
+
+def clobbered_input(inputs: Iterable[str | Path], outputs: Iterable[Path]) -> tuple[Path, Path] | None:
+    """An (output, input) pair that are the same file: opening that output would empty the input."""
+    existing = [o for o in outputs if o.exists()]
+    for source in input_files(inputs):
+        for output in existing:
+            if os.path.samefile(source, output):
+                return output, source
+    return None
 
 
 def read_dataset(dataset: Iterable[dict[str, Any]]) -> Iterator[Article | InputError]:

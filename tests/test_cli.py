@@ -49,3 +49,23 @@ def test_date_resolves_relative_dates_of_txt_articles(tmp_path: Path, capsys) ->
     with pytest.raises(SystemExit) as exit_:
         main(["extract", str(EXAMPLES), "-o", str(out), "--date", "14/05/2025"])
     assert exit_.value.code == 2 and "not an ISO date" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["extract", "times", "numbers"])
+def test_an_output_that_is_the_input_is_refused(tmp_path: Path, command: str, capsys) -> None:
+    source = tmp_path / "news.jsonl"
+    source.write_text(json.dumps({"id": "x", "text": "Bob said it rained."}) + "\n", encoding="utf-8")
+    before = source.read_bytes()
+    args = [command, str(source), "-o", str(source)] + (["--no-progress"] if command == "extract" else [])
+    assert main(args) == 2
+    assert "refusing to write" in capsys.readouterr().err and source.read_bytes() == before
+
+
+def test_an_errors_file_that_is_an_input_is_refused(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    article = folder / "a.txt"
+    article.write_text("Bob said it rained.", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["extract", str(folder), "-o", str(out), "--errors", str(article), "--no-progress", "-m", "fast"]) == 2
+    assert article.read_text(encoding="utf-8") == "Bob said it rained." and not out.exists()
