@@ -24,24 +24,29 @@ test: setup  ## the whole test suite (fast: no training beyond a few steps, no t
 
 eval:  ## score every model on PolNeAR dev, speakers and the figure normalisers on corpus/gold; reports in eval/results/
 	$(QW) eval $(POLNEAR)/dev --model fast
+	$(QW) eval $(POLNEAR)/dev --model default
+	$(QW) eval $(POLNEAR)/dev --model accurate
+	$(PY) -m pipeline.attribution.card default accurate
 	$(PY) -m pipeline.speakers_eval
 	$(PY) -m pipeline.timex_eval
 	$(PY) -m pipeline.numbers_eval
 
-bench:  ## words/s and peak memory of extract on the dev texts, 1 and 2 processes
-	$(PY) eval/bench.py --texts $(POLNEAR)/dev/text --out eval/bench
+bench:  ## words/s and peak memory of extract on the dev texts, 1 and 2 processes, every model
+	OMP_WAIT_POLICY=PASSIVE $(PY) eval/bench.py --texts $(POLNEAR)/dev/text --out eval/bench
+	$(PY) -m pipeline.attribution.card default accurate
 
 cues:  ## derive the fast model's cue lexicon from PolNeAR train
 	$(PY) -m pipeline.cues $(POLNEAR)/train models/fast/cues.json
 
 # What `make train MODEL=NAME` passes to the trainer for each trained model.
 # `accurate` is a second MiniLM that reads no rules (so its log is the rule-input ablation),
-# ensembled with `default` (weights chosen on dev): train `default` first.
+# ensembled with `default`: train `default` first. After training, decoding, ensemble weights
+# and confidence calibration are fitted on dev.
 TRAIN_default := --encoder minilm --epochs 3
 TRAIN_accurate := --encoder minilm --epochs 3 --rule-dim 0 --seed 29
-ENSEMBLE_accurate := --members default
-train:  ## train models/$(MODEL) from PolNeAR train, select on dev; log + checkpoints in runs/$(MODEL) (resumable: rerun)
+MEMBERS_accurate := default
+train:  ## train models/$(MODEL) from PolNeAR train, select and fit on dev; log + checkpoints in runs/$(MODEL) (resumable: rerun)
 	OMP_WAIT_POLICY=PASSIVE $(PY) -m pipeline.attribution.training --train $(POLNEAR)/train --dev $(POLNEAR)/dev \
 		--out models/$(MODEL) --run runs/$(MODEL) --cache runs $(TRAIN_$(MODEL))
-	$(if $(ENSEMBLE_$(MODEL)),OMP_WAIT_POLICY=PASSIVE $(PY) -m pipeline.attribution.ensemble --dev $(POLNEAR)/dev \
-		--out models/$(MODEL) --cache runs $(ENSEMBLE_$(MODEL)))
+	OMP_WAIT_POLICY=PASSIVE $(PY) -m pipeline.attribution.fitting --dev $(POLNEAR)/dev --out models/$(MODEL) \
+		--cache runs --members $(MEMBERS_$(MODEL))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.attribution import ensemble, training
+from pipeline.attribution import fitting, training
 from pipeline.attribution.extractor import TaggerExtractor
 from pipeline.attribution.tagger import Tagger, encode_article
 from pipeline.schema import Article
@@ -43,8 +43,12 @@ def test_training_a_few_steps_resumes_and_loads_offline(tmp_path: Path, seed_a: 
         assert a.content.spans and 0 <= a.confidence <= 1
         assert all(seed_a[s:e] for s, e in a.content.spans)
 
+    cache = ["--dev", str(POLNEAR_DEV), "--cache", str(tmp_path / "cache"), "--max-dev-articles", "2"]
+    assert fitting.main(["--out", str(folder), *cache]) == 0
+    fitted = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    assert fitted["ensemble"] == {} and "fitting_command" in fitted["trained"]
     shutil.copytree(folder, tmp_path / "models" / "twin")
-    assert ensemble.main(["--out", str(folder), "--members", "twin", "--dev", str(POLNEAR_DEV), "--cache", str(tmp_path / "cache")]) == 0
+    assert fitting.main(["--out", str(folder), "--members", "twin", *cache]) == 0
     joined = Tagger.load(folder)
     assert len(joined.members) == 2 and abs(sum(w for _, w in joined.members) - 1) < 1e-6
     tags = np.argmax(joined.word_log_probs(article), axis=1)

@@ -94,8 +94,9 @@ def card(name: str) -> str:
         markdown_table(["epoch", "step", *HEADLINE], history),
         "",
     ]
-    if "ensemble_command" in trained:
-        lines += [f"Ensemble weights and decoding chosen on dev by `{trained['ensemble_command']}`.", ""]
+    if "fitting_command" in trained:
+        lines += [f"Decoding{', ensemble weights' if members else ''} and calibration fitted on dev by "
+                  f"`{trained['fitting_command']}` (the second step of `make train`).", ""]
     if report_path.exists():
         lines += [*scores_section(name, json.loads(report_path.read_text(encoding="utf-8"))), ""]
     if bench_path.exists():

@@ -1,8 +1,8 @@
 """Group tagged role spans into attributions: each content to its cue, each cue to its source.
 
 The tagger marks spans, not who goes with whom. Within a paragraph a content takes the
-nearest cue, preferring one in its own sentence; contents that share a cue are one
-(discontinuous) content, as PolNeAR annotates "“A,” she said, “B.”". A cue takes the nearest
+nearest cue, preferring one in its own sentence; the pieces of a quotation around its cue
+are one (discontinuous) content, as PolNeAR annotates "“A,” she said, “B.”". A cue takes the nearest
 source of its sentence (or none: PolNeAR's Attribution-no-source). A quotation left open at a
 paragraph's end and reopened on the next line, with no cue of its own, continues the
 attribution before it.
@@ -71,6 +71,27 @@ def left_open(quotes: list[Quote], end: int) -> bool:
     return any(not q.closed and q.start < end <= q.end for q in quotes)
 
 
+def statements(contents: list[Tagged], cue: Tagged, text: str) -> list[list[Tagged]]:
+    """The contents linked to one cue, split into statements, the one nearest the cue first.
+
+    A piece joins the one before it when the cue stands between them ("“A,” she said,
+    “B.”") or it is a further quotation ("She said: “A.” “B.”"). Otherwise it is another
+    statement: on dev such a piece is nearly always another report whose own cue the tagger
+    missed, so :func:`group` keeps only the nearest (content exact F1 +0.02, nothing else moves).
+    """
+    out: list[list[Tagged]] = []
+    contents = sorted(contents, key=lambda c: c.start)
+    for piece in contents:
+        if out:
+            last = out[-1][-1]
+            around = last.end <= cue.start and cue.end <= piece.start
+            if around or text[piece.start] in QUOTE_MARKS:
+                out[-1].append(piece)
+                continue
+        out.append([piece])
+    return sorted(out, key=lambda st: min(gap(c, cue) for c in st))
+
+
 def group(ranges: list[tuple[RoleRange, float]], text: str, sentence_starts: list[int]) -> list[Attribution]:
     """Attributions from decoded ranges; ``sentence_starts`` are the article's sentence offsets."""
     tagged = locate(ranges, text, sentence_starts)
@@ -87,20 +108,18 @@ def group(ranges: list[tuple[RoleRange, float]], text: str, sentence_starts: lis
 
     found: list[Attribution] = []
     for cue in cues:
-        contents = by_cue.get(id(cue))
-        if not contents:
-            continue
-        pieces = [(c.start, c.end) for c in contents]
-        source = nearest(cue, [s for s in sources if not any(c.start <= s.start < c.end for c in contents)])
-        confidence = sum(c.confidence for c in contents) / len(contents) * 0.5 + cue.confidence * 0.5
-        found.append(
-            Attribution(
-                content=RoleSpan.from_spans(text, pieces),
-                cue=RoleSpan.from_spans(text, [(cue.start, cue.end)]),
-                source=None if source is None else RoleSpan.from_spans(text, [(source.start, source.end)]),
-                confidence=confidence,
+        for contents in statements(by_cue.get(id(cue), []), cue, text)[:1]:
+            pieces = [(c.start, c.end) for c in contents]
+            source = nearest(cue, [s for s in sources if not any(c.start <= s.start < c.end for c in contents)])
+            confidence = sum(c.confidence for c in contents) / len(contents) * 0.5 + cue.confidence * 0.5
+            found.append(
+                Attribution(
+                    content=RoleSpan.from_spans(text, pieces),
+                    cue=RoleSpan.from_spans(text, [(cue.start, cue.end)]),
+                    source=None if source is None else RoleSpan.from_spans(text, [(source.start, source.end)]),
+                    confidence=confidence,
+                )
             )
-        )
     quotes = find_quotes(text)
     for content in sorted(orphans, key=lambda c: c.start):
         previous = max((a for a in found if a.content.end <= content.start), key=lambda a: a.content.end, default=None)

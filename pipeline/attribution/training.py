@@ -3,9 +3,9 @@
 Fixed seed; a progress bar on a terminal and plain lines in ``RUN/train.log``; a checkpoint
 (``RUN/checkpoint.pt``: weights, optimiser, schedule, position) every ``--checkpoint-every``
 steps and at each epoch's end, from which a rerun of the same command resumes. After each
-epoch the model is scored on dev (the contract's metrics) and the best epoch is kept. At the
-end the decoder's span-opening penalty and the confidence calibration are fitted on dev and
-the model is written to ``--out`` (``config.json`` + float16 ``weights.safetensors``).
+epoch the model is scored on dev (the contract's metrics) and the best epoch is written to
+``--out`` (``config.json`` + float16 ``weights.safetensors``); :mod:`pipeline.attribution.fitting`
+then fits its decoding and confidence calibration on dev.
 bfloat16 autocast is used where the CPU has native support (same losses, about twice as fast).
 """
 
@@ -48,12 +48,10 @@ from pipeline.attribution.tagger import (
 from pipeline.evaluate import score_corpus
 from pipeline.polnear import GoldArticle, load_gold
 from pipeline.schema import Attribution
-from pipeline.scoring import DocScores, attribution_pairs
+from pipeline.scoring import DocScores
 
 log = logging.getLogger("quotewise.train")
 IGNORE = -100
-# Decoding settings tried on dev at the end of training: span-opening penalty x orphan rescue threshold.
-DECODINGS = [(p, t) for p in (0.0, 0.5, 1.0, 1.5, 2.0) for t in (1.0, 0.3, 0.1, 0.05, 0.02)]
 
 
 # --- data ---------------------------------------------------------------------------------
@@ -136,22 +134,6 @@ def headline(scores: DocScores) -> dict[str, float]:
 def selection_score(h: dict[str, float]) -> float:
     """Attribution F1 plus the three exact F1s: what the issue's thresholds ask for."""
     return h["attribution_f1"] + h["source_exact_f1"] + h["cue_exact_f1"] + h["content_exact_f1"]
-
-
-def fit_calibration(preds: dict[str, list[Attribution]], gold: list[GoldArticle]) -> list[float]:
-    """Platt scaling of raw confidence to the chance of matching a gold attribution."""
-    from sklearn.linear_model import LogisticRegression
-
-    xs, ys = [], []
-    for g in gold:
-        pred = preds[g.article.id]
-        matched = {i for i, _ in attribution_pairs(g.article.text, g.attributions, pred)}
-        xs += [a.confidence for a in pred]
-        ys += [int(i in matched) for i in range(len(pred))]
-    if len(set(ys)) < 2:
-        return [1.0, 0.0]
-    fit = LogisticRegression().fit(np.asarray(xs)[:, None], ys)
-    return [float(fit.coef_[0, 0]), float(fit.intercept_[0])]
 
 
 # --- training -----------------------------------------------------------------------------
@@ -260,7 +242,7 @@ def train(args: argparse.Namespace) -> Path:
                 log.info("best so far: kept")
             save_checkpoint()
     bar.close()
-    return finish(args, model, config, dev_gold, starts, readings[1], state, bf16)
+    return finish(args, model, config, state, bf16)
 
 
 def rule_readings(args: argparse.Namespace, gold: list[GoldArticle], folder: str) -> dict[str, list[Attribution]]:
@@ -270,29 +252,20 @@ def rule_readings(args: argparse.Namespace, gold: list[GoldArticle], folder: str
     return cached_readings(gold, Path(args.cache) / f"rules-{Path(folder).name}.json", sys.stderr.isatty())
 
 
-def finish(args, model: TaggerModel, config: TaggerConfig, dev_gold, starts, readings, state, bf16: bool) -> Path:
-    """Best epoch's weights, decoding penalty and calibration fitted on dev, written to ``--out``."""
+def finish(args, model: TaggerModel, config: TaggerConfig, state, bf16: bool) -> Path:
+    """The best epoch's weights and how they were trained, written to ``--out``. Decoding and
+    calibration are fitted on dev afterwards (:mod:`pipeline.attribution.fitting`)."""
     model.load_state_dict(load_file(str(Path(args.run) / "best.safetensors")), strict=False)
-    tagger = Tagger([(model, 1.0)], config)
-    cached = dev_log_probs(tagger, dev_gold, readings)
-    tried = {}
-    for decoding in DECODINGS:
-        tried[decoding] = headline(score_corpus(dev_gold, decode_dev(cached, dev_gold, starts, decoding)).overall)
-        log.info("dev, begin penalty %.1f, rescue threshold %.2f: %s", *decoding, tried[decoding])
-    best = max(DECODINGS, key=lambda d: selection_score(tried[d]))
-    config.begin_penalty, config.rescue_threshold = best
-    config.calibration = fit_calibration(decode_dev(cached, dev_gold, starts, best), dev_gold)
     config.trained = {
         "base": encoder_package(config.encoder),
         "data": f"{args.train} ({len(list(load_gold(args.train))[: args.max_articles])} articles); selection on {args.dev}",
         "command": " ".join(["python -m pipeline.attribution.training", *sys.argv[1:]]),
         "seed": args.seed, "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "head_lr": args.head_lr,
         "train_stride": args.train_stride, "steps": state["step"], "wall_seconds": round(state["seconds"]),
-        "cpu": cpu_name(), "threads": torch.get_num_threads(), "bf16": bf16,
-        "dev_history": state["history"], "dev_by_decoding": {f"{p} {t}": v for (p, t), v in tried.items()},
+        "cpu": cpu_name(), "threads": torch.get_num_threads(), "bf16": bf16, "dev_history": state["history"],
     }  # fmt: skip
     save_tagger(model, config, Path(args.out))
-    log.info("wrote %s (decoding %s, calibration %s)", args.out, best, config.calibration)
+    log.info("wrote %s", args.out)
     return Path(args.out)
 
 

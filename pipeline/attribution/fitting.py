@@ -1,0 +1,97 @@
+"""Fit a trained tagger's decoding, ensemble and confidence on dev: ``python -m pipeline.attribution.fitting``.
+
+``--out`` is a model folder training wrote; ``--members`` (optional) names other model
+folders beside it to ensemble with. Each member's tag scores on dev are computed once; then
+the weight of each member, the decoder's span-opening penalty and orphan-rescue threshold are
+chosen on dev (the sum of attribution F1 and the three exact F1s), the confidence is
+calibrated (Platt scaling of raw confidence to the chance of matching a gold attribution),
+and all of it is written into the folder's ``config.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.attribution.tagger import CONFIG, Tagger, load_model
+from pipeline.attribution.training import (
+    decode_dev,
+    dev_log_probs,
+    dev_sentence_starts,
+    headline,
+    rule_readings,
+    selection_score,
+)
+from pipeline.evaluate import score_corpus
+from pipeline.polnear import GoldArticle, load_gold
+from pipeline.schema import Attribution
+from pipeline.scoring import attribution_pairs
+
+WEIGHTS = (0.4, 0.5, 0.6, 0.7)  # tried for this folder's own member; the others share the rest
+# Span-opening penalty x orphan rescue threshold (1: no rescue).
+DECODINGS = [(p, t) for p in (0.0, 0.5, 1.0, 1.5, 2.0) for t in (1.0, 0.3, 0.1, 0.05, 0.02)]
+
+
+def fit_calibration(preds: dict[str, list[Attribution]], gold: list[GoldArticle]) -> list[float]:
+    """Platt scaling of raw confidence to the chance of matching a gold attribution."""
+    from sklearn.linear_model import LogisticRegression
+
+    xs, ys = [], []
+    for g in gold:
+        pred = preds[g.article.id]
+        matched = {i for i, _ in attribution_pairs(g.article.text, g.attributions, pred)}
+        xs += [a.confidence for a in pred]
+        ys += [int(i in matched) for i in range(len(pred))]
+    if len(set(ys)) < 2:
+        return [1.0, 0.0]
+    fit = LogisticRegression().fit(np.asarray(xs)[:, None], ys)
+    return [float(fit.coef_[0, 0]), float(fit.intercept_[0])]
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m pipeline.attribution.fitting", description=__doc__.split("\n")[0])
+    p.add_argument("--out", required=True, help="model folder training wrote")
+    p.add_argument("--members", nargs="*", default=[], help="other model folders beside it, to ensemble with")
+    p.add_argument("--dev", default="../shared/polnear/dev")
+    p.add_argument("--cache", default="runs", help="folder with the rules' cached readings")
+    p.add_argument("--max-dev-articles", type=int, help="fit on the first N dev articles only (tests)")
+    args = p.parse_args(argv)
+
+    out = Path(args.out)
+    own, config = load_model(out)
+    others = [load_model(out.parent / name)[0] for name in args.members]
+    dev = list(load_gold(args.dev))[: args.max_dev_articles]
+    args.rule_dim = 1  # read the rules whenever a member does
+    readings = rule_readings(args, dev, args.dev)
+    starts = dev_sentence_starts(dev)
+    scores = {name: dev_log_probs(Tagger([(m, 1.0)], config), dev, readings) for name, m in [(".", own), *zip(args.members, others)]}
+
+    def mixed(weight: float) -> dict:
+        rest = (1 - weight) / max(len(args.members), 1)
+        return {doc: (scores["."][doc][0], weight * scores["."][doc][1] + sum(rest * scores[n][doc][1] for n in args.members))
+                for doc in scores["."]}  # fmt: skip
+
+    tried = {}
+    for weight in WEIGHTS if args.members else (1.0,):
+        joined = mixed(weight)
+        for decoding in DECODINGS:
+            tried[weight, decoding] = headline(score_corpus(dev, decode_dev(joined, dev, starts, decoding)).overall)
+            print(f"own weight {weight}, decoding {decoding}: {tried[weight, decoding]}", file=sys.stderr)
+    weight, decoding = max(tried, key=lambda k: selection_score(tried[k]))
+    config.begin_penalty, config.rescue_threshold = decoding
+    config.ensemble = {".": weight, **{n: (1 - weight) / len(args.members) for n in args.members}} if args.members else {}
+    config.calibration = fit_calibration(decode_dev(mixed(weight), dev, starts, decoding), dev)
+    config.trained["fitted_on_dev"] = {f"{w} {p} {t}": h for (w, (p, t)), h in tried.items()}
+    config.trained["fitting_command"] = " ".join(["python -m pipeline.attribution.fitting", *(argv or sys.argv[1:])])
+    (out / CONFIG).write_text(json.dumps(asdict(config), indent=2) + "\n", encoding="utf-8")
+    print(f"{out}: ensemble {config.ensemble or 'none'}, decoding {decoding}: {tried[weight, decoding]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
