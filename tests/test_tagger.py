@@ -128,3 +128,20 @@ def test_grouping_without_source_and_over_paragraphs() -> None:
     assert first.source is None and first.cue.text == "was said"
     assert second.source.text == "Mr Retailleau" and second.content.text.endswith("“We need to change.”")
     assert len(second.content.spans) == 2
+
+
+def test_grouping_keeps_the_statement_nearest_its_cue() -> None:
+    # "the returns agreement" is what she was pressed on, not part of her quote.
+    text = "Pressed on the returns agreement, Ms Greenwood said: “I can confirm talks.”"
+    ranges = _ranges(text, ("content", "the returns agreement"), ("source", "Ms Greenwood"), ("cue", "said:"),
+                     ("content", "“I can confirm talks.”"))
+    [found] = group(ranges, text, [0])
+    assert found.content.text == "“I can confirm talks.”" and found.source.text == "Ms Greenwood"
+
+
+def test_grouping_joins_quote_paragraphs_after_a_closed_quote() -> None:
+    text = "It said: “France wants this.”\n“It’s a pilot scheme.\n“It is one-for-one.”"
+    ranges = _ranges(text, ("source", "It"), ("cue", "said:"), ("content", "“France wants this.”"),
+                     ("content", "“It’s a pilot scheme."), ("content", "“It is one-for-one.”"))
+    [found] = group(ranges, text, [0, 30, 52])
+    assert len(found.content.spans) == 3 and found.cue.text == "said:"

@@ -71,11 +71,23 @@ def left_open(quotes: list[Quote], end: int) -> bool:
     return any(not q.closed and q.start < end <= q.end for q in quotes)
 
 
+def ends_paragraph_before(text: str, end: int, start: int) -> bool:
+    """Only a line break (and spaces) between a content's end and the next paragraph's start."""
+    between = text[end:start]
+    return "\n" in between and not between.strip()
+
+
+def quoted(text: str, piece: Tagged) -> bool:
+    """A piece that holds a quotation mark: the first half of "“A,” she said, “B.”"."""
+    return any(c in QUOTE_MARKS for c in text[piece.start : piece.end])
+
+
 def statements(contents: list[Tagged], cue: Tagged, text: str) -> list[list[Tagged]]:
     """The contents linked to one cue, split into statements, the one nearest the cue first.
 
-    A piece joins the one before it when the cue stands between them ("“A,” she said,
-    “B.”") or it is a further quotation ("She said: “A.” “B.”"). Otherwise it is another
+    A piece joins the one before it when that one is quoted and the cue stands between them
+    ("“A,” she said, “B.”"), or when both follow the cue and it is a further quotation ("She
+    said: “A.” “B.”"). Otherwise it is another
     statement: on dev such a piece is nearly always another report whose own cue the tagger
     missed, so :func:`group` keeps only the nearest (content exact F1 +0.02, nothing else moves).
     """
@@ -84,8 +96,9 @@ def statements(contents: list[Tagged], cue: Tagged, text: str) -> list[list[Tagg
     for piece in contents:
         if out:
             last = out[-1][-1]
-            around = last.end <= cue.start and cue.end <= piece.start
-            if around or text[piece.start] in QUOTE_MARKS:
+            around = last.end <= cue.start and cue.end <= piece.start and quoted(text, last)
+            further = last.start >= cue.end and text[piece.start] in QUOTE_MARKS
+            if around or further:
                 out[-1].append(piece)
                 continue
         out.append([piece])
@@ -126,7 +139,7 @@ def group(ranges: list[tuple[RoleRange, float]], text: str, sentence_starts: lis
         if (
             previous is not None
             and text[content.start] in QUOTE_MARKS
-            and left_open(quotes, previous.content.end)
+            and (left_open(quotes, previous.content.end) or ends_paragraph_before(text, previous.content.end, content.start))
         ):
             previous.content = RoleSpan.from_spans(text, [*previous.content.spans, (content.start, content.end)])
             continue
