@@ -4,7 +4,7 @@ POLNEAR ?= $(SHARED)/polnear
 VENV ?= .venv
 PY := $(VENV)/bin/python
 QW := $(VENV)/bin/quotewise
-MODEL ?= fast
+MODEL ?= default
 
 .PHONY: setup run test eval bench cues train
 

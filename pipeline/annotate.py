@@ -75,7 +75,7 @@ def records_for(doc: Doc, attributions: list[Attribution], model: str) -> list[R
     return records
 
 
-def annotate(article: Article, model: str = "fast") -> list[Record]:
+def annotate(article: Article, model: str = "default") -> list[Record]:
     """All records for one article (pipeline and model load once per process)."""
     doc = segment(article, load_nlp())
     return records_for(doc, get_extractor(model)(doc), model)

@@ -53,7 +53,7 @@ def _process(item: Article | InputError, model: str) -> Outcome:
     return Outcome(item.id, len(item.text.split()), lines)
 
 
-_WORKER_MODEL = "fast"
+_WORKER_MODEL = "default"
 
 
 def _init_worker(model: str) -> None:
@@ -111,7 +111,7 @@ def _open_for_resume(path: Path, size: int) -> BinaryIO:
 def run_extract(
     inputs: list[str],
     output: str,
-    model: str = "fast",
+    model: str = "default",
     jobs: int = 1,
     resume: bool = False,
     errors: str | None = None,
@@ -187,7 +187,7 @@ def run_extract(
     return 1 if failed else 0
 
 
-def extract_dataset(dataset: Iterable[dict[str, Any]], model: str = "fast") -> Iterator[Record | InputError]:
+def extract_dataset(dataset: Iterable[dict[str, Any]], model: str = "default") -> Iterator[Record | InputError]:
     """Records for each row of a Hugging Face ``datasets.Dataset`` (``id``, ``text``, optional
     ``date``, ``title``, ``outlet``, ``url``); a bad row yields its :class:`InputError`."""
     from pipeline.annotate import annotate

@@ -22,7 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="write one JSON line per attribution")
     p.add_argument("inputs", nargs="+", help="folders of .txt, .txt files, JSONL files, or - for stdin")
     p.add_argument("-o", "--output", required=True, help="records JSONL to write")
-    p.add_argument("-m", "--model", default="fast", help="fast, default or accurate")
+    p.add_argument("-m", "--model", default="default", help="default (tagger), accurate (tagger ensemble) or fast (rules)")
     p.add_argument("-j", "--jobs", type=int, default=1, help="worker processes")
     p.add_argument("--resume", action="store_true", help="continue a crashed run: skip articles already written")
     p.add_argument("--errors", help="where to report bad articles (default: OUTPUT.errors.jsonl)")
@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="score an extractor against a PolNeAR-style gold folder")
     p.add_argument("gold", help="gold folder (brat .ann beside .txt, or PolNeAR's text/ + attributions/)")
-    p.add_argument("-m", "--model", default="fast", help="model to run on the gold texts")
+    p.add_argument("-m", "--model", default="default", help="model to run on the gold texts")
     p.add_argument("-p", "--predictions", help="score this records JSONL instead of running a model")
     p.add_argument("--out", default="eval/results", help="folder for the JSON and markdown reports")
     p.add_argument("--name", help="report name (default: the model name)")

@@ -196,7 +196,7 @@ def write_report(out_dir: str | Path, name: str, data: dict[str, Any], markdown:
 
 def run_eval(
     gold: str,
-    model: str = "fast",
+    model: str = "default",
     predictions: str | None = None,
     out_dir: str = "eval/results",
     name: str | None = None,

@@ -12,7 +12,8 @@ import json
 import sys
 from pathlib import Path
 
-from pipeline.evaluate import markdown_table
+from pipeline.evaluate import markdown_table, prf_cells
+from pipeline.scoring import Counts
 
 REPO = Path(__file__).resolve().parents[2]
 HEADLINE = ("source_exact_f1", "cue_exact_f1", "content_exact_f1", "attribution_f1")
@@ -22,12 +23,18 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def counts(c: dict) -> Counts:
+    """A report's counts back as :class:`Counts` (its rounded P/R/F1 would round twice)."""
+    return Counts(c["matched"], c["predicted"], c["gold"])
+
+
 def scores_section(name: str, report: dict) -> list[str]:
     o = report["overall"]
-    rows = [[role, *(f"{o['roles'][role]['exact'][k]:.3f}" for k in ("p", "r", "f1")),
-             f"{o['roles'][role]['overlap']['f1']:.3f}", f"{o['roles'][role]['token']['f1']:.3f}"]
+    rows = [[role, *prf_cells(counts(o["roles"][role]["exact"])), f"{counts(o['roles'][role]['overlap']).f1:.3f}",
+             f"{counts(o['roles'][role]['token']).f1:.3f}"]
             for role in ("source", "cue", "content")]  # fmt: skip
-    a = o["attribution"]
+    attribution = counts(o["attribution"])
+    a = {"p": attribution.precision, "r": attribution.recall, "f1": attribution.f1, "source_ok": o["attribution"]["source_ok"]}
     rel = o["reliability"]
     return [
         f"**Dev scores** — PolNeAR dev, {o['documents']} articles, contract metrics, micro-averaged; "
