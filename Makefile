@@ -40,13 +40,13 @@ cues:  ## derive the fast model's cue lexicon from PolNeAR train
 
 # What `make train MODEL=NAME` passes to the trainer for each trained model.
 # `accurate` is a second MiniLM that reads no rules (so its log is the rule-input ablation),
-# ensembled with `default`: train `default` first. After training, decoding, ensemble weights
+# ensembled with `default` and read with windows every 64 tokens: train `default` first. After training, decoding, ensemble weights
 # and confidence calibration are fitted on dev.
 TRAIN_default := --encoder minilm --epochs 3
 TRAIN_accurate := --encoder minilm --epochs 3 --rule-dim 0 --seed 29
-MEMBERS_accurate := default
+FIT_accurate := --members default --stride 64
 train:  ## train models/$(MODEL) from PolNeAR train, select and fit on dev; log + checkpoints in runs/$(MODEL) (resumable: rerun)
 	OMP_WAIT_POLICY=PASSIVE $(PY) -m pipeline.attribution.training --train $(POLNEAR)/train --dev $(POLNEAR)/dev \
 		--out models/$(MODEL) --run runs/$(MODEL) --cache runs $(TRAIN_$(MODEL))
 	OMP_WAIT_POLICY=PASSIVE $(PY) -m pipeline.attribution.fitting --dev $(POLNEAR)/dev --out models/$(MODEL) \
-		--cache runs --members $(MEMBERS_$(MODEL))
+		--cache runs $(FIT_$(MODEL))

@@ -27,7 +27,7 @@ STATEMENTS = [
 ]
 
 
-@pytest.fixture(scope="module", params=["default"])
+@pytest.fixture(scope="module", params=["default", "accurate"])
 def seed_records(request, seed_a: str, seed_b: str) -> tuple[str, dict[str, list[Record]]]:
     model = request.param
     return model, {"a": annotate(Article("seed-a", seed_a), model), "b": annotate(Article("seed-b", seed_b), model)}

@@ -101,6 +101,9 @@ def card(name: str) -> str:
         markdown_table(["epoch", "step", *HEADLINE], history),
         "",
     ]
+    if not config["rule_dim"]:
+        lines += ["This member is trained as `default` is but without the `fast` rules' input, so its dev history "
+                  "against `default`'s measures what that input is worth.", ""]
     if "fitting_command" in trained:
         lines += [f"Decoding{', ensemble weights' if members else ''} and calibration fitted on dev by "
                   f"`{trained['fitting_command']}` (the second step of `make train`).", ""]

@@ -32,9 +32,9 @@ from pipeline.polnear import GoldArticle, load_gold
 from pipeline.schema import Attribution
 from pipeline.scoring import attribution_pairs
 
-WEIGHTS = (0.4, 0.5, 0.6, 0.7)  # tried for this folder's own member; the others share the rest
-# Span-opening penalty x orphan rescue threshold (1: no rescue).
-DECODINGS = [(p, t) for p in (0.0, 0.5, 1.0, 1.5, 2.0) for t in (1.0, 0.3, 0.1, 0.05, 0.02)]
+WEIGHTS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6)  # tried for this folder's own member; the others share the rest
+# Span-opening penalty x orphan rescue threshold (1: no rescue); a wider grid chose the same for default.
+DECODINGS = [(p, t) for p in (0.5, 1.0, 1.5) for t in (1.0, 0.1, 0.05)]
 
 
 def fit_calibration(preds: dict[str, list[Attribution]], gold: list[GoldArticle]) -> list[float]:
@@ -60,10 +60,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dev", default="../shared/polnear/dev")
     p.add_argument("--cache", default="runs", help="folder with the rules' cached readings")
     p.add_argument("--max-dev-articles", type=int, help="fit on the first N dev articles only (tests)")
+    p.add_argument("--stride", type=int, help="tokens between window starts at inference (default: as trained)")
     args = p.parse_args(argv)
 
     out = Path(args.out)
     own, config = load_model(out)
+    config.stride = args.stride or config.stride
     others = [load_model(out.parent / name)[0] for name in args.members]
     dev = list(load_gold(args.dev))[: args.max_dev_articles]
     args.rule_dim = 1  # read the rules whenever a member does
