@@ -58,6 +58,13 @@ def _decode(data: bytes) -> tuple[str | None, str | None]:
         return None, f"not UTF-8: byte 0x{data[e.start]:02x} at offset {e.start} ({e.reason})"
 
 
+def folder_articles(folder: Path) -> list[Path]:
+    """The ``.txt`` entries of a folder (any case: ``.TXT`` too), sorted; entries that are not
+    regular files (a folder or FIFO named ``x.txt``, a broken link) are listed too, so the
+    reader reports them rather than hanging on or skipping them."""
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt")
+
+
 def read_text_file(path: Path) -> Article | InputError:
     """One ``.txt`` article; its id is the file stem."""
     if path.stat().st_size > 4 * MAX_ARTICLE_CHARS:
@@ -81,7 +88,7 @@ def _parse_date(value: Any) -> dt.date | None:
 
 def article_from_mapping(row: dict[str, Any], source: str, fallback_id: str) -> Article | InputError:
     """Build an article from a JSONL object or a dataset row (``id``, ``text``, optional metadata)."""
-    doc_id = str(row.get("id") or fallback_id)
+    doc_id = fallback_id if row.get("id") in (None, "") else str(row.get("id"))  # 0 is an id
     text = row.get("text")
     if not isinstance(text, str):
         return InputError(doc_id, source, "missing 'text' field" if text is None else "'text' is not a string")
@@ -121,7 +128,7 @@ def read_jsonl(stream: TextIO | Iterable[str], source: str) -> Iterator[Article 
 def _read_jsonl_file(path: Path) -> Iterator[Article | InputError]:
     # surrogateescape keeps one undecodable line from hiding the rest of the file;
     # the escaped bytes then mark just that article as not UTF-8.
-    with path.open(encoding="utf-8", errors="surrogateescape") as f:
+    with path.open(encoding="utf-8-sig", errors="surrogateescape") as f:  # a leading BOM is no part of line 1
         for item in read_jsonl(f, str(path)):
             if isinstance(item, Article) and any("\udc80" <= c <= "\udcff" for c in item.text):
                 yield InputError(item.id, str(path), "not UTF-8: undecodable bytes in 'text'")
@@ -145,8 +152,8 @@ def _read_each(inputs: Iterable[str | Path]) -> Iterator[Article | InputError]:
             continue
         path = Path(item)
         if path.is_dir():
-            for txt in sorted(path.glob("*.txt")):
-                yield read_text_file(txt)
+            for txt in folder_articles(path):
+                yield read_text_file(txt) if txt.is_file() else InputError(txt.stem, str(txt), "not a regular file")
         elif path.suffix.lower() in (".jsonl", ".json", ".ndjson"):
             yield from _read_jsonl_file(path)
         elif path.is_file():
@@ -161,7 +168,7 @@ def input_files(inputs: Iterable[str | Path]) -> Iterator[Path]:
         path = Path(item)
         if str(item) == "-" or not path.exists():
             continue
-        yield from sorted(path.glob("*.txt")) if path.is_dir() else [path]
+        yield from (p for p in folder_articles(path) if p.is_file()) if path.is_dir() else [path]
 
 
 def clobbered_input(inputs: Iterable[str | Path], outputs: Iterable[Path]) -> tuple[Path, Path] | None:

@@ -68,3 +68,25 @@ def test_dataset_rows() -> None:
     items = list(read_dataset(ds))
     assert items[0] == Article("r1", "He said so.", dt.date(2016, 10, 1))
     assert items[1].reason == "empty article"
+
+
+def test_jsonl_with_a_bom_keeps_its_first_article_and_id_zero(tmp_path: Path) -> None:
+    path = tmp_path / "bom.jsonl"
+    lines = [json.dumps({"id": 0, "text": "He said so."}), json.dumps({"id": "", "text": "She agreed."})]
+    path.write_bytes("\ufeff".encode() + "\n".join(lines).encode())
+    first, second = read_inputs([path])
+    assert (first.id, first.text) == ("0", "He said so.")  # not lost to the BOM, not renamed
+    assert second.id == f"{path}:2"  # an empty id falls back to the line
+
+
+def test_folder_reads_any_case_and_reports_what_is_not_a_file(tmp_path: Path) -> None:
+    import os
+
+    (tmp_path / "upper.TXT").write_text("Officials said the plan works.", encoding="utf-8")
+    (tmp_path / "folder.txt").mkdir()
+    (tmp_path / "broken.txt").symlink_to(tmp_path / "missing")
+    os.mkfifo(tmp_path / "pipe.txt")  # reading it would block for ever
+    items = {i.id if isinstance(i, Article) else i.doc_id: i for i in read_inputs([tmp_path])}
+    assert isinstance(items["upper"], Article)
+    for name in ("folder", "broken", "pipe"):
+        assert isinstance(items[name], InputError) and items[name].reason == "not a regular file"
