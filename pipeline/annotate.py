@@ -6,7 +6,7 @@ This is the one place the stages meet; each stage is a plain function over datac
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from spacy.tokens import Doc
@@ -20,6 +20,7 @@ from pipeline.speakers import resolve_speakers
 from pipeline.timex import find_times
 
 T = TypeVar("T", Quantity, TimeExpression)
+R = TypeVar("R")
 
 
 def sentence_indexes(sentence_starts: list[int], attribution: Attribution) -> list[int]:
@@ -45,14 +46,28 @@ def inside(items: list[T], spans: Iterable[Span]) -> list[T]:
     return [x for x in items if any(s <= x.start and x.end <= e for s, e in ranges)]
 
 
-def records_for(doc: Doc, attributions: list[Attribution], model: str) -> list[Record]:
-    """Describe each attribution of a segmented article as an output record."""
+def guarded(stage: str, compute: Callable[[], R], fallback: R, failures: list[tuple[str, str]]) -> R:
+    """One describing stage; when it fails, the records keep their attribution and lose only
+    that stage's field, and ``failures`` says which stage failed and why."""
+    try:
+        return compute()
+    except Exception as e:  # a resolver's bug must not cost the attributions
+        failures.append((stage, f"{type(e).__name__}: {e}"))
+        return fallback
+
+
+def records_for(
+    doc: Doc, attributions: list[Attribution], model: str, failures: list[tuple[str, str]] | None = None
+) -> list[Record]:
+    """Describe each attribution of a segmented article as an output record; stages that
+    fail are added to ``failures`` as (stage, reason)."""
+    failures = [] if failures is None else failures
     article: Article = doc._.article
     ordered = sorted(attributions, key=lambda a: (a.content.start if a.content.spans else 0))
-    speakers = resolve_speakers(doc, ordered)
+    speakers = guarded("speakers", lambda: resolve_speakers(doc, ordered), [None] * len(ordered), failures)
     # Found once over the whole article (context decides tense and counted nouns), then shared out.
-    times = find_times(article.text, article.date) if ordered else []
-    quantities = find_quantities(doc, times) if ordered else []
+    times = guarded("times", lambda: find_times(article.text, article.date), [], failures) if ordered else []
+    quantities = guarded("numbers", lambda: find_quantities(doc, times), [], failures) if ordered else []
     sentence_starts = [s.start_char for s in doc.sents]
     records = []
     for n, (attribution, speaker) in enumerate(zip(ordered, speakers), start=1):
@@ -75,7 +90,8 @@ def records_for(doc: Doc, attributions: list[Attribution], model: str) -> list[R
     return records
 
 
-def annotate(article: Article, model: str = "default") -> list[Record]:
-    """All records for one article (pipeline and model load once per process)."""
+def annotate(article: Article, model: str = "default", failures: list[tuple[str, str]] | None = None) -> list[Record]:
+    """All records for one article (pipeline and model load once per process); a describing
+    stage that fails is added to ``failures`` as (stage, reason), its field left empty."""
     doc = segment(article, load_nlp())
-    return records_for(doc, get_extractor(model)(doc), model)
+    return records_for(doc, get_extractor(model)(doc), model, failures)

@@ -17,7 +17,7 @@ import multiprocessing
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -38,6 +38,7 @@ class Outcome:
     words: int
     lines: list[str]
     error: InputError | None = None
+    failures: list[tuple[str, str]] = field(default_factory=list)  # stages that failed; records kept
 
 
 def _process(item: Article | InputError, model: str) -> Outcome:
@@ -45,12 +46,13 @@ def _process(item: Article | InputError, model: str) -> Outcome:
         return Outcome(item.doc_id, 0, [], item)
     from pipeline.annotate import annotate  # deferred: workers import spaCy once, on first use
 
+    failures: list[tuple[str, str]] = []
     try:
-        records = annotate(item, model)
+        records = annotate(item, model, failures)
     except Exception as e:  # one bad article must not end a run over an archive
         return Outcome(item.id, 0, [], InputError(item.id, "<pipeline>", f"{type(e).__name__}: {e}"))
     lines = [json.dumps(r.to_json(), ensure_ascii=False) + "\n" for r in records]
-    return Outcome(item.id, len(item.text.split()), lines)
+    return Outcome(item.id, len(item.text.split()), lines, failures=failures)
 
 
 _WORKER_MODEL = "default"
@@ -147,6 +149,7 @@ def run_extract(
             return 2
     n_done = len(done)
     failed = sum(1 for e in done if e["error"])
+    partial = 0
     written = sum(e["records"] for e in done)
     started = time.perf_counter()
     words = 0
@@ -166,6 +169,12 @@ def run_extract(
                 err.write((json.dumps({"doc_id": e.doc_id, "source": e.source, "reason": e.reason}, ensure_ascii=False) + "\n").encode("utf-8"))
                 err.flush()
                 tqdm.write(f"quotewise: skipped {e.doc_id} ({e.source}): {e.reason}", file=sys.stderr)
+            for stage, reason in outcome.failures:
+                partial += 1
+                line = {"doc_id": outcome.doc_id, "source": "<pipeline>", "stage": stage, "reason": reason}
+                err.write((json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8"))
+                err.flush()
+                tqdm.write(f"quotewise: {outcome.doc_id}: {stage} failed ({reason}); its records keep the rest", file=sys.stderr)
             entry = {"n": n, "id": outcome.doc_id, "records": len(outcome.lines), "error": outcome.error is not None,
                      "out": out.tell(), "err": err.tell()}  # fmt: skip
             log.write(json.dumps(entry) + "\n")
@@ -180,11 +189,12 @@ def run_extract(
     elapsed = time.perf_counter() - started
     print(
         f"quotewise: {processed - failed} articles ok, {failed} failed, {written} records → {out_path}"
-        + (f"; errors in {err_path}" if failed else "")
+        + (f", {partial} resolver failures (records kept)" if partial else "")
+        + (f"; errors in {err_path}" if failed or partial else "")
         + f" ({elapsed:.1f}s)",
         file=sys.stderr,
     )
-    return 1 if failed else 0
+    return 1 if failed or partial else 0
 
 
 def extract_dataset(dataset: Iterable[dict[str, Any]], model: str = "default") -> Iterator[Record | InputError]:

@@ -120,3 +120,21 @@ def test_extract_dataset(seed_a: str) -> None:
     items = list(extract_dataset(ds))
     assert any(isinstance(i, Record) and i.doc_id == "seed" for i in items)
     assert [i.doc_id for i in items if isinstance(i, InputError)] == ["blank"]
+
+
+def test_a_failing_resolver_costs_only_its_field(tmp_path: Path, seed_a: str, monkeypatch) -> None:
+    import pipeline.annotate
+
+    def broken(doc, attributions):
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(pipeline.annotate, "resolve_speakers", broken)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "seed.txt").write_text(seed_a, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert run_extract([str(folder)], str(out), model="fast", progress=False) == 1
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(records) > 10 and all(r["speaker"] is None and r["content"]["spans"] for r in records)
+    [error] = [json.loads(line) for line in (tmp_path / "out.jsonl.errors.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert error["doc_id"] == "seed" and error["stage"] == "speakers" and "IndexError" in error["reason"]
