@@ -28,6 +28,8 @@ from pipeline.schema import Article, Record
 
 # Articles handed to the worker pool at a time: bounds memory however long the input is.
 BATCH_PER_JOB = 16
+# Where stderr is a log file, not a terminal: a plain progress line every this many articles.
+LOG_EVERY = 100
 
 
 @dataclass
@@ -152,13 +154,15 @@ def run_extract(
     partial = 0
     written = sum(e["records"] for e in done)
     started = time.perf_counter()
+    on_terminal = sys.stderr.isatty()
     words = 0
     processed = n_done
     with (
         _open_for_resume(out_path, last["out"]) as out,
         _open_for_resume(err_path, last["err"]) as err,
         ledger.path.open("a", encoding="utf-8") as log,
-        tqdm(desc=f"extract ({model})", unit=" articles", initial=n_done, disable=not progress, file=sys.stderr) as bar,
+        tqdm(desc=f"extract ({model})", unit=" articles", initial=n_done, disable=not (progress and on_terminal),
+             file=sys.stderr) as bar,
     ):
         for n, outcome in enumerate(_outcomes(items, model, jobs), start=n_done):
             out.write("".join(outcome.lines).encode("utf-8"))
@@ -183,7 +187,10 @@ def run_extract(
             words += outcome.words
             processed += 1
             bar.update(1)
-            bar.set_postfix(words_per_s=f"{words / max(time.perf_counter() - started, 1e-9):,.0f}", refresh=False)
+            rate = f"{words / max(time.perf_counter() - started, 1e-9):,.0f}"
+            bar.set_postfix(words_per_s=rate, refresh=False)
+            if progress and not on_terminal and processed % LOG_EVERY == 0:  # no carriage returns in a log
+                print(f"quotewise: {processed} articles, {written} records, {rate} words/s", file=sys.stderr)
     if err_path.exists() and err_path.stat().st_size == 0:
         err_path.unlink()
     elapsed = time.perf_counter() - started

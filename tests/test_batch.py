@@ -138,3 +138,13 @@ def test_a_failing_resolver_costs_only_its_field(tmp_path: Path, seed_a: str, mo
     assert len(records) > 10 and all(r["speaker"] is None and r["content"]["spans"] for r in records)
     [error] = [json.loads(line) for line in (tmp_path / "out.jsonl.errors.jsonl").read_text(encoding="utf-8").splitlines()]
     assert error["doc_id"] == "seed" and error["stage"] == "speakers" and "IndexError" in error["reason"]
+
+
+def test_progress_in_a_log_is_plain_lines(tmp_path: Path, monkeypatch, capsys) -> None:
+    import pipeline.batch
+
+    monkeypatch.setattr(pipeline.batch, "LOG_EVERY", 1)
+    out = tmp_path / "out.jsonl"
+    assert run_extract([str(EXAMPLES)], str(out), model="fast", progress=True) == 0  # stderr is captured: no terminal
+    err = capsys.readouterr().err
+    assert "\r" not in err and "quotewise: 1 articles" in err and "quotewise: 2 articles" in err
