@@ -27,16 +27,16 @@ eval:  ## score every model on PolNeAR dev, speakers and the figure normalisers 
 	$(QW) eval $(POLNEAR)/dev --model default
 	$(QW) eval $(POLNEAR)/dev --model accurate
 	$(PY) -m pipeline.attribution.card default accurate
-	$(PY) -m pipeline.speakers_eval
-	$(PY) -m pipeline.timex_eval
-	$(PY) -m pipeline.numbers_eval
+	$(PY) -m pipeline.evaluation.speakers
+	$(PY) -m pipeline.evaluation.times
+	$(PY) -m pipeline.evaluation.numbers
 
 bench:  ## words/s and peak memory of extract on the dev texts, 1 and 2 processes, every model
 	OMP_WAIT_POLICY=PASSIVE $(PY) eval/bench.py --texts $(POLNEAR)/dev/text --out eval/bench
 	$(PY) -m pipeline.attribution.card default accurate
 
 cues:  ## derive the fast model's cue lexicon from PolNeAR train
-	$(PY) -m pipeline.cues $(POLNEAR)/train models/fast/cues.json
+	$(PY) -m pipeline.attribution.cues $(POLNEAR)/train models/fast/cues.json
 
 # What `make train MODEL=NAME` passes to the trainer for each trained model.
 # `accurate` is a second MiniLM that reads no rules (so its log is the rule-input ablation),

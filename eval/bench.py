@@ -105,7 +105,7 @@ def main() -> int:
     parser.add_argument("--jobs", nargs="+", type=int, default=[1, 2])
     args = parser.parse_args()
 
-    from pipeline.extractors import available
+    from pipeline.attribution.registry import available
 
     models = args.models or available()
     files = sorted(args.texts.glob("*.txt"))

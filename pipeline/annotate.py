@@ -11,13 +11,13 @@ from typing import TypeVar
 
 from spacy.tokens import Doc
 
-from pipeline.extractors import get_extractor
-from pipeline.quantities import find_quantities
-from pipeline.quotes import quote_kind
+from pipeline.attribution.quotes import quote_kind
+from pipeline.attribution.registry import get_extractor
+from pipeline.normalisers.quantities import find_quantities
+from pipeline.normalisers.timex import find_times
 from pipeline.schema import Article, Attribution, Quantity, Record, Span, TimeExpression
 from pipeline.segment import load_nlp, segment
-from pipeline.speakers import resolve_speakers
-from pipeline.timex import find_times
+from pipeline.speakers.resolution import resolve_speakers
 
 T = TypeVar("T", Quantity, TimeExpression)
 R = TypeVar("R")

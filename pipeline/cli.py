@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "extract":
-        from pipeline.batch import run_extract
+        from pipeline.io.batch import run_extract
 
         return run_extract(
             args.inputs,
@@ -63,21 +63,21 @@ def main(argv: list[str] | None = None) -> int:
             date=args.date,
         )
     if args.command == "eval":
-        from pipeline.evaluate import run_eval
+        from pipeline.evaluation.attribution import run_eval
 
         return run_eval(args.gold, model=args.model, predictions=args.predictions, out_dir=args.out, name=args.name)
     if args.command == "summary":
-        from pipeline.summary import print_summary
+        from pipeline.io.summary import print_summary
 
         return print_summary(args.records)
     if args.command == "times":
-        from pipeline.figures import write_annotations
-        from pipeline.timex import find_times
+        from pipeline.io.figures import write_annotations
+        from pipeline.normalisers.timex import find_times
 
         return write_annotations(args.input, args.output, lambda a: find_times(a.text, a.date), args.date)
     if args.command == "numbers":
-        from pipeline.figures import write_annotations
-        from pipeline.quantities import find_quantities
+        from pipeline.io.figures import write_annotations
+        from pipeline.normalisers.quantities import find_quantities
         from pipeline.segment import segment
 
         return write_annotations(args.input, args.output, lambda a: find_quantities(segment(a)), args.date)

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import datasets
 import pytest
-
 from conftest import EXAMPLES, POLNEAR_DEV
-from pipeline.batch import extract_dataset, run_extract
-from pipeline.reading import InputError
+
+from pipeline.io.batch import extract_dataset, run_extract
+from pipeline.io.reading import InputError
 from pipeline.schema import Record
 
 QUOTEWISE = [sys.executable, "-m", "pipeline.cli"]
@@ -141,9 +141,9 @@ def test_a_failing_resolver_costs_only_its_field(tmp_path: Path, seed_a: str, mo
 
 
 def test_progress_in_a_log_is_plain_lines(tmp_path: Path, monkeypatch, capsys) -> None:
-    import pipeline.batch
+    import pipeline.io.batch
 
-    monkeypatch.setattr(pipeline.batch, "LOG_EVERY", 1)
+    monkeypatch.setattr(pipeline.io.batch, "LOG_EVERY", 1)
     out = tmp_path / "out.jsonl"
     assert run_extract([str(EXAMPLES)], str(out), model="fast", progress=True) == 0  # stderr is captured: no terminal
     err = capsys.readouterr().err

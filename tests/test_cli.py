@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES
+
 from pipeline.cli import main
 
 

@@ -6,11 +6,11 @@ import itertools
 from pathlib import Path
 
 import pytest
-
 from conftest import SHARED
-from pipeline.cues import CueLexicon, build_lexicon, dumps
-from pipeline.polnear import load_gold
-from pipeline.rules import LEXICON_PATH
+
+from pipeline.attribution.cues import CueLexicon, build_lexicon, dumps
+from pipeline.attribution.rules import LEXICON_PATH
+from pipeline.evaluation.polnear import load_gold
 
 POLNEAR_TRAIN = SHARED / "polnear" / "train"
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from pipeline.evaluate import read_predictions, run_eval
-from pipeline.scoring import MEASURES, ROLES
+from pipeline.evaluation.attribution import read_predictions, run_eval
+from pipeline.evaluation.scoring import MEASURES, ROLES
 
 Span = tuple[int, int]
 # nyt_1: Ms Greenwood 0-12, said 13-17, "that talks are ongoing" 18-40 (tokens: 4),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pipeline.numbers_eval import evaluate_numbers, markdown_report, score_system
+from pipeline.evaluation.numbers import evaluate_numbers, markdown_report, score_system
 from pipeline.schema import Quantity
 
 TEXT = "Around 9,000 migrants crossed, up 46% on last year."

@@ -6,7 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 from conftest import POLNEAR_DEV
-from pipeline.polnear import load_gold, parse_ann
+
+from pipeline.evaluation.polnear import load_gold, parse_ann
 
 # Offsets: Aides 0-5, said 6-10, "that ... pass." 11-53 (crosses the line break), It works 54-62,
 # critics 64-71, say 72-75, and saves money 77-92, Reportedly 94-104, it was quick 105-117,

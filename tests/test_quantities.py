@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from pipeline.annotate import annotate
 from pipeline.cli import main
-from pipeline.quantities import find_quantities
+from pipeline.normalisers.quantities import find_quantities
 from pipeline.schema import Article, Quantity
 from pipeline.segment import segment
 

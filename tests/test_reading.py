@@ -9,7 +9,13 @@ from pathlib import Path
 
 import datasets
 
-from pipeline.reading import MAX_ARTICLE_CHARS, InputError, read_dataset, read_inputs, read_jsonl
+from pipeline.io.reading import (
+    MAX_ARTICLE_CHARS,
+    InputError,
+    read_dataset,
+    read_inputs,
+    read_jsonl,
+)
 from pipeline.schema import Article
 
 

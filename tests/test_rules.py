@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.annotate import annotate
-from pipeline.quotes import find_quotes
+from pipeline.attribution.quotes import find_quotes
 from pipeline.schema import Article, Record
 
 Row = tuple[str | None, str | None, str, str | None]

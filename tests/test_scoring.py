@@ -5,8 +5,15 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.evaluation.scoring import (
+    MEASURES,
+    ROLES,
+    Counts,
+    DocScores,
+    score_document,
+    visible_chars,
+)
 from pipeline.schema import Attribution, RoleSpan
-from pipeline.scoring import MEASURES, ROLES, Counts, DocScores, score_document, visible_chars
 
 # Offsets:  0         1         2         3         4         5
 #           01234567890123456789012345678901234567890123456789012

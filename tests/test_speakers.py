@@ -7,11 +7,11 @@ import re
 import pytest
 from conftest import POLNEAR_DEV
 
-from pipeline.polnear import load_gold
+from pipeline.evaluation.polnear import load_gold
+from pipeline.evaluation.speakers import judge
 from pipeline.schema import Article, Attribution, RoleSpan, Speaker
 from pipeline.segment import load_nlp, segment
-from pipeline.speakers import normalise_name, resolve_speakers
-from pipeline.speakers_eval import judge
+from pipeline.speakers.resolution import normalise_name, resolve_speakers
 
 
 def speakers_for(text: str, mentions: list[str]) -> list[Speaker]:

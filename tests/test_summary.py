@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.summary import CONTENT_LINES, WIDTH, print_summary, speaker_label
+from pipeline.io.summary import CONTENT_LINES, WIDTH, print_summary, speaker_label
 
 FULL = {
     "doc_id": "uk-france",

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from pipeline.attribution.decoding import TAG_INDEX, TAGS, is_valid, rescue_orphans, tags_to_ranges, viterbi
-from pipeline.attribution.features import N_SHAPES, case_of, paint_tags, paragraph_breaks, word_shapes
+from pipeline.attribution.decoding import (
+    TAG_INDEX,
+    TAGS,
+    is_valid,
+    rescue_orphans,
+    tags_to_ranges,
+    viterbi,
+)
+from pipeline.attribution.features import (
+    N_SHAPES,
+    case_of,
+    paint_tags,
+    paragraph_breaks,
+    word_shapes,
+)
 from pipeline.attribution.grouping import group
 from pipeline.attribution.tagger import encode_article, load_tokenizer, windows
 from pipeline.schema import Attribution, RoleSpan

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from pipeline.annotate import inside
 from pipeline.cli import main
-from pipeline.timex import find_times
+from pipeline.normalisers.timex import find_times
 
 
 def found(text: str, anchor: dt.date | None) -> list[tuple[str, str, str | None]]:

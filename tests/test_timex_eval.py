@@ -6,8 +6,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from pipeline.evaluation.times import evaluate_times, markdown_report, score_system
 from pipeline.schema import TimeExpression
-from pipeline.timex_eval import evaluate_times, markdown_report, score_system
 
 TEXT = "Greenwood said on Wednesday that this year is different."
 GOLD = {

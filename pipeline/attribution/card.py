@@ -12,10 +12,10 @@ import json
 import sys
 from pathlib import Path
 
-from pipeline.evaluate import markdown_table, prf_cells
-from pipeline.scoring import Counts
+from pipeline.evaluation.attribution import markdown_table, prf_cells
+from pipeline.evaluation.scoring import Counts
+from pipeline.paths import MODELS_DIR, REPO
 
-REPO = Path(__file__).resolve().parents[2]
 HEADLINE = ("source_exact_f1", "cue_exact_f1", "content_exact_f1", "attribution_f1")
 
 
@@ -68,7 +68,7 @@ def speed_section(name: str, bench: dict) -> list[str]:
 
 
 def card(name: str) -> str:
-    folder = REPO / "models" / name
+    folder = MODELS_DIR / name
     config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
     trained = config["trained"]
     report_path = REPO / "eval" / "results" / f"{name}.json"
@@ -118,7 +118,7 @@ def card(name: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     for name in argv or sys.argv[1:]:
-        (REPO / "models" / name / "MODEL_CARD.md").write_text(card(name), encoding="utf-8")
+        (MODELS_DIR / name / "MODEL_CARD.md").write_text(card(name), encoding="utf-8")
     return 0
 
 

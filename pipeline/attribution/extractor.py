@@ -14,12 +14,11 @@ from pathlib import Path
 from spacy.tokens import Doc
 
 from pipeline.attribution.grouping import group
+from pipeline.attribution.registry import register
 from pipeline.attribution.rule_readings import read_rules
 from pipeline.attribution.tagger import CONFIG, WEIGHTS, Tagger
-from pipeline.extractors import register
+from pipeline.paths import MODELS_DIR
 from pipeline.schema import Attribution
-
-MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 
 
 def calibrated(raw: float, calibration: list[float]) -> float:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from pipeline.attribution.decoding import TAG_INDEX
-from pipeline.quotes import find_quotes
+from pipeline.attribution.quotes import find_quotes
 from pipeline.schema import Attribution
 
 CASES = ("lower", "title", "upper", "mixed", "none")

@@ -27,10 +27,10 @@ from pipeline.attribution.training import (
     rule_readings,
     selection_score,
 )
-from pipeline.evaluate import score_corpus
-from pipeline.polnear import GoldArticle, load_gold
+from pipeline.evaluation.attribution import score_corpus
+from pipeline.evaluation.polnear import GoldArticle, load_gold
+from pipeline.evaluation.scoring import attribution_pairs
 from pipeline.schema import Attribution
-from pipeline.scoring import attribution_pairs
 
 WEIGHTS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6)  # tried for this folder's own member; the others share the rest
 # Span-opening penalty x orphan rescue threshold (1: no rescue); a wider grid chose the same for default.

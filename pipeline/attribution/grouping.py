@@ -15,7 +15,13 @@ import math
 from dataclasses import dataclass
 
 from pipeline.attribution.decoding import RoleRange
-from pipeline.quotes import CLOSE_MARKS, OPEN_MARKS, STRAIGHT_MARKS, Quote, find_quotes
+from pipeline.attribution.quotes import (
+    CLOSE_MARKS,
+    OPEN_MARKS,
+    STRAIGHT_MARKS,
+    Quote,
+    find_quotes,
+)
 from pipeline.schema import Attribution, RoleSpan
 from pipeline.segment import paragraph_starts
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from spacy.tokens import Doc
 from tqdm import tqdm
 
-from pipeline.polnear import GoldArticle
+from pipeline.evaluation.polnear import GoldArticle
 from pipeline.schema import Attribution, RoleSpan
 
 Readings = list[Attribution]
@@ -23,7 +23,7 @@ Readings = list[Attribution]
 
 def read_rules(doc: Doc) -> Readings:
     """The ``fast`` extractor's attributions of a segmented article."""
-    from pipeline.extractors import get_extractor
+    from pipeline.attribution.registry import get_extractor
 
     return get_extractor("fast")(doc)
 
@@ -57,6 +57,6 @@ def cached_readings(gold: list[GoldArticle], cache: Path, progress: bool = True)
 
 
 if __name__ == "__main__":  # precompute a cache: python -m pipeline.attribution.rule_readings GOLD_DIR CACHE
-    from pipeline.polnear import load_gold
+    from pipeline.evaluation.polnear import load_gold
 
     cached_readings(list(load_gold(sys.argv[1])), Path(sys.argv[2]))

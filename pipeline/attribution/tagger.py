@@ -25,9 +25,20 @@ from torch import nn
 from transformers import AutoModel, AutoTokenizer, PreTrainedTokenizerBase
 from transformers.utils import logging as transformers_logging
 
-from pipeline.attribution.decoding import TAGS, RoleRange, rescue_orphans, tags_to_ranges, viterbi
+from pipeline.attribution.decoding import (
+    TAGS,
+    RoleRange,
+    rescue_orphans,
+    tags_to_ranges,
+    viterbi,
+)
 from pipeline.attribution.encoders import encoder_dir
-from pipeline.attribution.features import N_SHAPES, paint_tags, paragraph_breaks, word_shapes
+from pipeline.attribution.features import (
+    N_SHAPES,
+    paint_tags,
+    paragraph_breaks,
+    word_shapes,
+)
 from pipeline.schema import Attribution
 
 WEIGHTS = "weights.safetensors"

@@ -17,7 +17,6 @@ import platform
 import random
 import sys
 import time
-from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -33,11 +32,11 @@ from pipeline.attribution.rule_readings import cached_readings
 from pipeline.attribution.tagger import (
     EncodedArticle,
     Tagger,
-    decode,
     TaggerConfig,
     TaggerModel,
     build_model,
     cpu_has_bf16,
+    decode,
     encode_article,
     load_tokenizer,
     save_tagger,
@@ -45,10 +44,10 @@ from pipeline.attribution.tagger import (
     window_batch,
     windows,
 )
-from pipeline.evaluate import score_corpus
-from pipeline.polnear import GoldArticle, load_gold
+from pipeline.evaluation.attribution import score_corpus
+from pipeline.evaluation.polnear import GoldArticle, load_gold
+from pipeline.evaluation.scoring import DocScores
 from pipeline.schema import Attribution
-from pipeline.scoring import DocScores
 
 log = logging.getLogger("quotewise.train")
 IGNORE = -100
@@ -158,7 +157,7 @@ def setup_logging(run: Path) -> None:
 
 
 def train(args: argparse.Namespace) -> Path:
-    run, out = Path(args.run), Path(args.out)
+    run = Path(args.run)
     setup_logging(run)
     random.seed(args.seed)
     np.random.seed(args.seed)

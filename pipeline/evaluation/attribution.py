@@ -17,9 +17,15 @@ from typing import Any
 
 from tqdm import tqdm
 
-from pipeline.polnear import GoldArticle, load_gold
+from pipeline.evaluation.polnear import GoldArticle, load_gold
+from pipeline.evaluation.scoring import (
+    MEASURES,
+    ROLES,
+    Counts,
+    DocScores,
+    score_document,
+)
 from pipeline.schema import Attribution, RoleSpan, role_from_json
-from pipeline.scoring import MEASURES, ROLES, Counts, DocScores, score_document
 
 
 @dataclass
@@ -103,7 +109,7 @@ def read_predictions(path: str | Path, texts: Mapping[str, str]) -> dict[str, li
 def predict(gold: Sequence[GoldArticle], model: str, progress: bool = True) -> dict[str, list[Attribution]]:
     """Run ``model`` over the gold texts."""
     from pipeline.annotate import annotate
-    from pipeline.extractors import available
+    from pipeline.attribution.registry import available
 
     if model not in available():
         raise ValueError(f"unknown model {model!r}; available: {', '.join(available())}")

@@ -1,7 +1,7 @@
 """The ``fast`` model: quotation marks plus the dependency parse, cues from PolNeAR train.
 
 A verb is a cue when its lemma (or its pairing with the preposition after it, "call for")
-is a gold cue often enough in train (``models/fast/cues.json``, built by :mod:`pipeline.cues`)
+is a gold cue often enough in train (``models/fast/cues.json``, built by :mod:`pipeline.attribution.cues`)
 and the parse gives it something reported: a quote it introduces or follows ("X said:
 “...”", "“...,” X said"), a clausal complement ("X said that ..."), a parenthetical or
 inverted report ("The museum, he said, would ...", "..., insiders believe"), a passive
@@ -21,16 +21,16 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.cues import PHRASE_DEPS, CueLexicon, lemma_of
-from pipeline.extractors import register
-from pipeline.quotes import Quote, find_quotes, quote_kind
+from pipeline.attribution.cues import PHRASE_DEPS, CueLexicon, lemma_of
+from pipeline.attribution.quotes import Quote, find_quotes, quote_kind
+from pipeline.attribution.registry import register
+from pipeline.paths import MODELS_DIR
 from pipeline.schema import Attribution, RoleSpan
 
-LEXICON_PATH = Path(__file__).resolve().parent.parent / "models" / "fast" / "cues.json"
+LEXICON_PATH = MODELS_DIR / "fast" / "cues.json"
 
 MIN_PRECISION = 0.15  # train cue precision below which a lemma or phrase is not a cue (tuned on dev)
 # Share of each pattern's readings that match a gold attribution on a sixth of train;

@@ -23,7 +23,7 @@ from typing import Any, BinaryIO
 
 from tqdm import tqdm
 
-from pipeline.reading import InputError, clobbered_input, read_dataset, read_inputs
+from pipeline.io.reading import InputError, clobbered_input, read_dataset, read_inputs
 from pipeline.schema import Article, Record
 
 # Articles handed to the worker pool at a time: bounds memory however long the input is.
@@ -46,7 +46,9 @@ class Outcome:
 def _process(item: Article | InputError, model: str) -> Outcome:
     if isinstance(item, InputError):
         return Outcome(item.doc_id, 0, [], item)
-    from pipeline.annotate import annotate  # deferred: workers import spaCy once, on first use
+    from pipeline.annotate import (
+        annotate,  # deferred: workers import spaCy once, on first use
+    )
 
     failures: list[tuple[str, str]] = []
     try:
@@ -127,7 +129,7 @@ def run_extract(
 
     Returns 0 when every article was processed, 1 when any was reported in the errors file.
     """
-    from pipeline.extractors import available
+    from pipeline.attribution.registry import available
 
     if model not in available():
         print(f"quotewise: unknown model {model!r}; available: {', '.join(available())}", file=sys.stderr)

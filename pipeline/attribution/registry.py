@@ -39,7 +39,7 @@ def register(name: str) -> Callable[[Callable[[], Extractor]], Callable[[], Extr
 def _load_builtin() -> None:
     # Importing the model modules runs their @register decorators.
     import pipeline.attribution.extractor  # noqa: F401
-    import pipeline.rules  # noqa: F401
+    import pipeline.attribution.rules  # noqa: F401
 
 
 def available() -> list[str]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from pipeline.reading import InputError, clobbered_input, read_inputs
+from pipeline.io.reading import InputError, clobbered_input, read_inputs
 from pipeline.schema import Article
 
 

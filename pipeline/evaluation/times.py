@@ -1,6 +1,6 @@
 """Score time expressions against the hand-labelled gold (``corpus/gold/times.jsonl``).
 
-Two systems on the same gold: our normaliser (:func:`pipeline.timex.find_times`) and
+Two systems on the same gold: our normaliser (:func:`pipeline.normalisers.timex.find_times`) and
 dateparser's ``search_dates`` with ``RELATIVE_BASE`` set to the anchor, its values read
 at the granularity dateparser reports (``period``, ``part_of_day``).
 
@@ -8,7 +8,7 @@ at the granularity dateparser reports (``period``, ``part_of_day``).
 * span overlap: they share a character (one-to-one, greedy by overlap, as in the contract);
 * value / type accuracy: share of exact-matched pairs whose TIMEX3 value / type agree.
 
-``python -m pipeline.timex_eval`` writes ``eval/results/times.json`` and ``times.md``.
+``python -m pipeline.evaluation.times`` writes ``eval/results/times.json`` and ``times.md``.
 """
 
 from __future__ import annotations
@@ -20,11 +20,18 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.evaluate import markdown_table, write_report
-from pipeline.goldsets import REPO, RESULTS, TEXT_DIRS, article_text, parts_summary, scores_by_split
+from pipeline.evaluation.attribution import markdown_table, write_report
+from pipeline.evaluation.goldsets import (
+    REPO,
+    RESULTS,
+    TEXT_DIRS,
+    article_text,
+    parts_summary,
+    scores_by_split,
+)
+from pipeline.evaluation.scoring import Counts, _greedy_pairs
+from pipeline.normalisers.timex import find_times
 from pipeline.schema import TimeExpression
-from pipeline.scoring import Counts, _greedy_pairs
-from pipeline.timex import find_times
 
 if TYPE_CHECKING:
     from dateparser.date import DateData

@@ -4,7 +4,7 @@ The resolver runs on the gold source spans (with PolNeAR's gold attributions aro
 so extraction errors are kept apart). A gold mention is resolved **correctly** when:
 
 * its gold speaker has a name: the predicted canonical name equals it after
-  :func:`pipeline.speakers.normalise_name` (case, titles, possessives, punctuation and
+  :func:`pipeline.speakers.resolution.normalise_name` (case, titles, possessives, punctuation and
   initials dropped: "Mr. Obama's" ~ "Obama", "Joseph R. Biden Jr." ~ "Joseph Biden Jr");
 * its gold speaker has no name ("a source", "Sources", "the poll"): the gold mentions of
   the article that share its predicted ``entity_id`` are exactly its gold cluster (so
@@ -14,7 +14,7 @@ Accuracy is reported overall and by the mention's form (name / pronoun / nominal
 unnamed, labelled in the gold); type accuracy (person / organisation / group / unnamed /
 other) is reported beside it.
 
-``python -m pipeline.speakers_eval`` writes ``eval/results/speakers.json`` and ``speakers.md``.
+``python -m pipeline.evaluation.speakers`` writes ``eval/results/speakers.json`` and ``speakers.md``.
 """
 
 from __future__ import annotations
@@ -25,12 +25,12 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from pipeline.evaluate import write_report
-from pipeline.goldsets import REPO, RESULTS
-from pipeline.polnear import load_gold as load_polnear
+from pipeline.evaluation.attribution import write_report
+from pipeline.evaluation.goldsets import REPO, RESULTS
+from pipeline.evaluation.polnear import load_gold as load_polnear
 from pipeline.schema import Article, Attribution, RoleSpan, Speaker
 from pipeline.segment import load_nlp, segment
-from pipeline.speakers import normalise_name, resolve_speakers
+from pipeline.speakers.resolution import normalise_name, resolve_speakers
 
 DEFAULT_GOLD = REPO / "corpus" / "gold" / "speakers.jsonl"
 DEFAULT_DEV = REPO.parent / "shared" / "polnear" / "dev"
@@ -133,7 +133,7 @@ def markdown_report(result: dict[str, Any]) -> str:
         (
             f"Gold: `{result['gold']}`, {result['articles']} articles, {result['mentions']} source "
             "mentions (resolver run on gold source spans). Correct = same canonical name after normalisation for "
-            "named speakers, same cluster of gold mentions for unnamed ones (`pipeline/speakers_eval.py`)."
+            "named speakers, same cluster of gold mentions for unnamed ones (`pipeline/evaluation/speakers.py`)."
         ),
         "",
         "| mentions | n | correct | accuracy |",

@@ -10,7 +10,7 @@ Extents and values follow ``corpus/gold/NUMBERS-GUIDE.md``:
   multiples keep only what the word means: "hundreds of millions" is 2×10⁸ to 10⁹;
 * ``unit``: a currency code, ``percent``, ``percentage points``, or the noun the number counts,
   read off spaCy's dependency parse ("Around 9,000 small boat *migrants*");
-* numbers that belong to dates, years and clock times are left to :mod:`pipeline.timex`, and
+* numbers that belong to dates, years and clock times are left to :mod:`pipeline.normalisers.timex`, and
   ordinals, names ("Fox 5", "H-1B") and tallies ("a 5-4 decision") are not quantities.
 """
 
@@ -22,8 +22,8 @@ from decimal import Decimal
 
 from spacy.tokens import Doc
 
+from pipeline.normalisers.timex import find_times
 from pipeline.schema import Quantity, TimeExpression
-from pipeline.timex import find_times
 
 # --- lexicon -------------------------------------------------------------------------------
 

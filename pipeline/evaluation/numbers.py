@@ -1,6 +1,6 @@
 """Score quantities against the hand-labelled gold (``corpus/gold/numbers.jsonl``).
 
-Two systems on the same gold: our normaliser (:func:`pipeline.quantities.find_quantities`)
+Two systems on the same gold: our normaliser (:func:`pipeline.normalisers.quantities.find_quantities`)
 and quantulum3's ``parser.parse``, its units mapped to ours (currencies to ISO codes,
 "percentage" to ``percent``, dimensionless to none, other units by name).
 
@@ -10,7 +10,7 @@ and quantulum3's ``parser.parse``, its units mapped to ours (currencies to ISO c
   (to 4 decimal places, the gold's precision for fractions); bounds, approximate, unit
   (case-insensitive) and kind accuracy are reported beside it.
 
-``python -m pipeline.numbers_eval`` writes ``eval/results/numbers.json`` and ``numbers.md``.
+``python -m pipeline.evaluation.numbers`` writes ``eval/results/numbers.json`` and ``numbers.md``.
 """
 
 from __future__ import annotations
@@ -21,11 +21,18 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from pipeline.evaluate import markdown_table, write_report
-from pipeline.goldsets import REPO, RESULTS, TEXT_DIRS, article_text, parts_summary, scores_by_split
-from pipeline.quantities import find_quantities
+from pipeline.evaluation.attribution import markdown_table, write_report
+from pipeline.evaluation.goldsets import (
+    REPO,
+    RESULTS,
+    TEXT_DIRS,
+    article_text,
+    parts_summary,
+    scores_by_split,
+)
+from pipeline.evaluation.scoring import Counts, _greedy_pairs
+from pipeline.normalisers.quantities import find_quantities
 from pipeline.schema import Article, Quantity
-from pipeline.scoring import Counts, _greedy_pairs
 from pipeline.segment import load_nlp, segment
 
 DEFAULT_GOLD = REPO / "corpus" / "gold" / "numbers.jsonl"

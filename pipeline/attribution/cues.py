@@ -6,7 +6,7 @@ it. Multi-word cues made of a head and its preposition or particle ("according t
 for", "point out") are counted the same way, as ``"lemma word"`` phrases, against every time
 the head takes that word as a dependent.
 
-Build: ``python -m pipeline.cues ../shared/polnear/train models/fast/cues.json``
+Build: ``python -m pipeline.attribution.cues ../shared/polnear/train models/fast/cues.json``
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Token
 from tqdm import tqdm
 
-from pipeline.polnear import GoldArticle, load_gold
+from pipeline.evaluation.polnear import GoldArticle, load_gold
 from pipeline.segment import load_nlp
 
 CUE_POS = ("VERB", "NOUN", "ADJ", "AUX")

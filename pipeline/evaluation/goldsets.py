@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-REPO = Path(__file__).resolve().parents[1]
+from pipeline.paths import REPO
+
 # The seeds, then PolNeAR dev read in place (CI and developers have ../shared beside the repo).
 TEXT_DIRS = (REPO / "corpus" / "examples", REPO.parent / "shared" / "polnear" / "dev" / "text")
 RESULTS = REPO / "eval" / "results"
