@@ -20,10 +20,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("extract", help="write one JSON line per attribution")
-    p.add_argument("inputs", nargs="+", help="folders of .txt, .txt files, JSONL files, or - for stdin")
-    p.add_argument("-o", "--output", required=True, help="records JSONL to write")
+    p.add_argument("inputs", nargs="+", help="folders of .txt, .txt files, JSONL or Parquet files, or - for stdin; "
+                   "with --engine ray: JSONL or Parquet shard files, or folders of them")  # fmt: skip
+    p.add_argument("-o", "--output", required=True, help="records JSONL to write; with --engine ray: the folder of output shards")
     p.add_argument("-m", "--model", default="default", help="default (tagger), accurate (tagger ensemble) or fast (rules)")
-    p.add_argument("-j", "--jobs", type=int, default=1, help="worker processes")
+    p.add_argument("-j", "--jobs", type=int, help="worker processes (default 1); with --engine ray: CPUs of the local Ray (default all)")
+    p.add_argument("--engine", choices=("local", "ray"), default="local", help="local processes, or Ray (pip install 'quotewise[ray]')")
+    p.add_argument("--address", help="--engine ray: the cluster to join (host:port, ray://host:10001, or auto); default a local Ray")
+    p.add_argument("--actors", type=int, help="--engine ray: pipeline actors, each one CPU (default: the cluster's CPUs)")
+    p.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl", help="--engine ray: output shard format")
     p.add_argument("--resume", action="store_true", help="continue a crashed run: skip articles already written")
     p.add_argument("--errors", help="where to report bad articles (default: OUTPUT.errors.jsonl)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
@@ -48,7 +53,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "extract" and args.engine == "local" and (args.address or args.actors or args.format != "jsonl"):
+        parser.error("--address, --actors and --format go with --engine ray")
+    if args.command == "extract" and args.engine == "ray" and (args.resume or args.errors):
+        parser.error("--engine ray always resumes (finished shards are skipped) and writes errors beside each shard")
+    if args.command == "extract" and args.engine == "ray":
+        from pipeline.io.ray_runner import run_ray_extract
+
+        return run_ray_extract(
+            args.inputs,
+            args.output,
+            model=args.model,
+            address=args.address,
+            actors=args.actors,
+            cpus=args.jobs,
+            fmt=args.format,
+            date=args.date,
+            progress=not args.no_progress,
+        )
     if args.command == "extract":
         from pipeline.io.batch import run_extract
 
@@ -56,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
             args.inputs,
             args.output,
             model=args.model,
-            jobs=args.jobs,
+            jobs=args.jobs or 1,
             resume=args.resume,
             errors=args.errors,
             progress=not args.no_progress,

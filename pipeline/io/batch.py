@@ -59,6 +59,15 @@ def _process(item: Article | InputError, model: str) -> Outcome:
     return Outcome(item.id, len(item.text.split()), lines, failures=failures)
 
 
+def error_lines(outcome: Outcome) -> str:
+    """The errors-file lines an outcome adds: its input error, then each stage that failed."""
+    lines = []
+    if (e := outcome.error) is not None:
+        lines.append({"doc_id": e.doc_id, "source": e.source, "reason": e.reason})
+    lines += [{"doc_id": outcome.doc_id, "source": "<pipeline>", "stage": stage, "reason": reason} for stage, reason in outcome.failures]
+    return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+
+
 _WORKER_MODEL = "default"
 
 
@@ -169,17 +178,13 @@ def run_extract(
         for n, outcome in enumerate(_outcomes(items, model, jobs), start=n_done):
             out.write("".join(outcome.lines).encode("utf-8"))
             out.flush()
-            if outcome.error is not None:
+            err.write(error_lines(outcome).encode("utf-8"))
+            err.flush()
+            if (e := outcome.error) is not None:
                 failed += 1
-                e = outcome.error
-                err.write((json.dumps({"doc_id": e.doc_id, "source": e.source, "reason": e.reason}, ensure_ascii=False) + "\n").encode("utf-8"))
-                err.flush()
                 tqdm.write(f"quotewise: skipped {e.doc_id} ({e.source}): {e.reason}", file=sys.stderr)
             for stage, reason in outcome.failures:
                 partial += 1
-                line = {"doc_id": outcome.doc_id, "source": "<pipeline>", "stage": stage, "reason": reason}
-                err.write((json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8"))
-                err.flush()
                 tqdm.write(f"quotewise: {outcome.doc_id}: {stage} failed ({reason}); its records keep the rest", file=sys.stderr)
             entry = {"n": n, "id": outcome.doc_id, "records": len(outcome.lines), "error": outcome.error is not None,
                      "out": out.tell(), "err": err.tell()}  # fmt: skip

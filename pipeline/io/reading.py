@@ -1,4 +1,4 @@
-"""Read articles from folders of ``.txt`` files, JSONL files, stdin or a ``datasets.Dataset``.
+"""Read articles from folders of ``.txt`` files, JSONL or Parquet files, stdin or a ``datasets.Dataset``.
 
 Everything streams: one article at a time, so memory stays flat in the number of articles.
 A bad article never stops the stream: it comes out as an :class:`InputError` carrying its id
@@ -23,6 +23,8 @@ MAX_ARTICLE_CHARS = 1_000_000
 # Share of control characters above which decoded text is treated as binary.
 _BINARY_SHARE = 0.01
 _ALLOWED_CONTROL = set("\n\r\t\f\v")
+# File suffixes read as JSON Lines (any case).
+JSONL_SUFFIXES = (".jsonl", ".json", ".ndjson")
 
 
 @dataclass(frozen=True)
@@ -136,8 +138,29 @@ def _read_jsonl_file(path: Path) -> Iterator[Article | InputError]:
                 yield item
 
 
+# Rows of a Parquet file decoded at a time: bounds memory whatever the row groups are.
+PARQUET_BATCH_ROWS = 256
+
+
+def _read_parquet_file(path: Path) -> Iterator[Article | InputError]:
+    """Articles from a Parquet file's rows (``id``, ``text``, optional metadata), as from JSONL;
+    a row without an id is named ``path:row``."""
+    import pyarrow as pa  # deferred: only Parquet inputs need it
+    import pyarrow.parquet as pq
+
+    row = 0
+    try:
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=PARQUET_BATCH_ROWS):
+            for mapping in batch.to_pylist():
+                row += 1
+                yield article_from_mapping(mapping, f"{path}:{row}", fallback_id=f"{path}:{row}")
+    except (OSError, pa.ArrowException) as e:  # not Parquet, or cut short: the rows read so far stand
+        yield InputError(f"{path}:{row + 1}", str(path), f"unreadable Parquet: {e}")
+
+
 def read_inputs(inputs: Iterable[str | Path], date: dt.date | None = None) -> Iterator[Article | InputError]:
-    """Stream articles from each input: a folder of ``.txt``, a ``.txt`` file, a JSONL file or ``-``.
+    """Stream articles from each input: a folder of ``.txt``, a ``.txt`` file, a JSONL or Parquet
+    file, or ``-``.
 
     ``date`` is the publication date of the articles that carry none (every ``.txt`` file).
     """
@@ -154,8 +177,10 @@ def _read_each(inputs: Iterable[str | Path]) -> Iterator[Article | InputError]:
         if path.is_dir():
             for txt in folder_articles(path):
                 yield read_text_file(txt) if txt.is_file() else InputError(txt.stem, str(txt), "not a regular file")
-        elif path.suffix.lower() in (".jsonl", ".json", ".ndjson"):
+        elif path.suffix.lower() in JSONL_SUFFIXES:
             yield from _read_jsonl_file(path)
+        elif path.suffix.lower() == ".parquet":
+            yield from _read_parquet_file(path)
         elif path.is_file():
             yield read_text_file(path)
         else:
