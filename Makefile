@@ -20,7 +20,7 @@ run: setup  ## extract the bundled example articles and print who said what
 	$(QW) summary out/examples.jsonl
 
 test: setup  ## the whole test suite (fast: no training beyond a few steps, no timing)
-	$(PY) -m pytest -q -n 2 tests
+	$(PY) -m pytest -q -n 2 --dist loadgroup tests
 
 eval:  ## score every model on PolNeAR dev, speakers and the figure normalisers on corpus/gold; reports in eval/results/
 	$(QW) eval $(POLNEAR)/dev --model fast

@@ -188,7 +188,7 @@ def run_ray_extract(
     """Extract records from every input shard into ``out_dir``, one output shard each, on Ray.
 
     Shards whose output exists are skipped. Returns 0 when every article was processed, 1
-    when any was reported in a shard's errors file, 2 on a usage error.
+    when any shard has an errors file (bad articles, failed resolvers), 2 on a usage error.
     """
     from pipeline.attribution.registry import available
 
@@ -211,7 +211,7 @@ def run_ray_extract(
         print(f"quotewise: {e}", file=sys.stderr)
         return 2
     pending = [s for s in shards if not s.output.exists()]
-    if progress and len(pending) < len(shards):
+    if len(pending) < len(shards):
         print(f"quotewise: {len(shards) - len(pending)} of {len(shards)} shards already done; skipping them", file=sys.stderr)
     started = time.perf_counter()
     tally = Tally()
@@ -221,11 +221,12 @@ def run_ray_extract(
 
             pool = actors or max(1, int(ray.cluster_resources().get("CPU", 1)) // THREADS_PER_ACTOR)
             tally = write_shards(annotated_blocks(pending, model, pool, date), pending, fmt, progress)
+    reported = sum(s.errors.exists() for s in shards)  # this run's and earlier runs', as extract --resume counts
     print(
         f"quotewise: {tally.shards} shards, {tally.articles - tally.failed} articles ok, {tally.failed} failed, "
         f"{tally.records} records → {out_dir}" + (f", {tally.partial} resolver failures (records kept)" if tally.partial else "")
-        + (" ; errors in the shards' .errors.jsonl" if tally.failed or tally.partial else "")
+        + (f"; {reported} shards have an errors file (NAME.errors.jsonl)" if reported else "")
         + f" ({time.perf_counter() - started:.1f}s)",
         file=sys.stderr,
     )  # fmt: skip
-    return 1 if tally.failed or tally.partial else 0
+    return 1 if reported else 0
