@@ -31,8 +31,9 @@ eval:  ## score every model on PolNeAR dev, speakers and the figure normalisers 
 	$(PY) -m pipeline.evaluation.times
 	$(PY) -m pipeline.evaluation.numbers
 
-bench:  ## words/s and peak memory of extract on the dev texts, 1 and 2 processes, every model
+bench:  ## words/s and peak memory of extract on the dev texts, 1 and 2 processes, every model; Ray against -j 2
 	OMP_WAIT_POLICY=PASSIVE $(PY) eval/bench.py --texts $(POLNEAR)/dev/text --out eval/bench
+	OMP_WAIT_POLICY=PASSIVE $(PY) eval/bench_ray.py --polnear $(POLNEAR) --out eval/bench
 	$(PY) -m pipeline.attribution.card default accurate
 
 cues:  ## derive the fast model's cue lexicon from PolNeAR train
