@@ -60,6 +60,10 @@ def extract(corpus: Path, out: Path, model: str, ray: bool) -> list[str]:
     return cmd + (["-o", str(out), "--engine", "ray"] if ray else ["-o", str(out)])
 
 
+def mean_load(run: dict) -> float:
+    return (run["load_before"][0] + run["load_after"][0]) / 2
+
+
 def markdown(r: dict) -> str:
     m = r["machine"]
     rows = [
@@ -85,6 +89,10 @@ def markdown(r: dict) -> str:
         f"- Ray's throughput: {r['ray_vs_extract']:.2f}× `extract -j 2`'s words/s on the same input; "
         f"its fixed cost (local Ray start, actors loading spaCy and the model, shutdown) over `extract -j 2` "
         f"on one article: {r['startup_overhead_s']:+.1f} s.",
+        f"- Mean 1-minute load average over each 2,000-article run (before and after): `extract -j 2` "
+        f"{mean_load(r['runs']['extract -j 2']):.1f}, Ray {mean_load(r['runs']['ray -j 2']):.1f}, on "
+        f"{m['cores']} cores. Where they differ, the ratio above carries the difference in load as much as "
+        "the engines': compare the two at equal load (an otherwise idle machine).",
         "",
     ])
 
