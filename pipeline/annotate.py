@@ -90,8 +90,11 @@ def records_for(
     return records
 
 
-def annotate(article: Article, model: str = "default", failures: list[tuple[str, str]] | None = None) -> list[Record]:
+def annotate(
+    article: Article, model: str = "default", failures: list[tuple[str, str]] | None = None, doc: Doc | None = None
+) -> list[Record]:
     """All records for one article (pipeline and model load once per process); a describing
-    stage that fails is added to ``failures`` as (stage, reason), its field left empty."""
-    doc = segment(article, load_nlp())
+    stage that fails is added to ``failures`` as (stage, reason), its field left empty.
+    ``doc`` is the article already segmented (by :func:`~pipeline.segment.segment_all`)."""
+    doc = doc if doc is not None else segment(article, load_nlp())
     return records_for(doc, get_extractor(model)(doc), model, failures)
