@@ -31,7 +31,8 @@ eval:  ## score every model on PolNeAR dev, speakers and the figure normalisers 
 	$(PY) -m pipeline.evaluation.times
 	$(PY) -m pipeline.evaluation.numbers
 
-bench:  ## words/s and peak memory of extract on the dev texts, 1 and 2 processes, every model
+bench: setup  ## words/s, words per CPU-second and peak memory of extract on the dev texts (1 and 2 processes, every model, textacy beside)
+	$(PY) -m pip install --quiet -e ".[bench]"
 	OMP_WAIT_POLICY=PASSIVE $(PY) eval/bench.py --texts $(POLNEAR)/dev/text --out eval/bench
 	$(PY) -m pipeline.attribution.card default accurate
 
