@@ -50,7 +50,10 @@
   function pin(mark) { pinned = mark; show(mark); }
 
   var closing = false; // refocusing the text after closing the panel must not reopen it
-  text.addEventListener("mouseover", function (e) { var m = markOf(e); if (m) show(m); });
+  // Hovering previews only where the panel is on screen: on a phone it opens on a tap, not when
+  // the closed panel uncovers a highlight under the pointer.
+  function panelShown() { return getComputedStyle(panel).display !== "none"; }
+  text.addEventListener("mouseover", function (e) { var m = markOf(e); if (m && panelShown()) show(m); });
   text.addEventListener("mouseleave", function () { show(pinned); });
   text.addEventListener("focusin", function (e) { var m = markOf(e); if (m && !closing) pin(m); });
   text.addEventListener("click", function (e) { var m = markOf(e); if (m) pin(m); });
