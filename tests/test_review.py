@@ -183,6 +183,8 @@ def test_seed_claims_page_shows_both_outlets_wordings(seed_site: Path) -> None:
     assert "credited differently" in shown and "A UK Home Office spokesperson" in shown and "A Home Office spokesman" in shown
     assert 'href="articles/uk-france-returns-a.html#t' in html
     assert "Reported once" in shown and "I do think that there must be an agreement" in shown
+    figures = shown.split("Figures across articles")[1]
+    assert "Around 9,000" in figures and "More than 8,180" in figures and "disagree" in figures
 
 
 def test_seed_speakers_page_joins_greenwood_across_articles(seed_site: Path) -> None:

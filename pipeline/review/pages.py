@@ -187,24 +187,25 @@ def _problems_note(problems: list[InputError]) -> str:
 
 
 def index_page(site: Site) -> str:
-    """The articles, with their counts, and what was left out."""
+    """The articles, with their counts, and what was left out; outlet and date where any article has them."""
+    articles = site.data.articles or {}
+    extra = [(key, label) for key, label in (("outlet", "Outlet"), ("date", "Date")) if any(getattr(a, key) for a in articles.values())]
     rows = []
     for doc_id, file in site.files.items():
         records = site.data.records.get(doc_id, [])
-        article = (site.data.articles or {}).get(doc_id)
-        speakers = {_speaker_key(r.data) for r in records}
+        article = articles.get(doc_id)
+        cells = "".join(f"<td>{escape(str(getattr(article, key, None) or '—'))}</td>" for key, _ in extra)
         rows.append(
-            f'<tr><td><a href="{escape(file)}">{escape(site.title(doc_id))}</a></td>'
-            f"<td>{escape(str(article.outlet or '—')) if article else '—'}</td>"
-            f"<td>{escape(str(article.date or '—')) if article else '—'}</td>"
-            f'<td class="num">{len(records)}</td><td class="num">{len(speakers)}</td></tr>'
+            f'<tr><td><a href="{escape(file)}">{escape(site.title(doc_id))}</a></td>{cells}'
+            f'<td class="num">{len(records)}</td><td class="num">{len({_speaker_key(r.data) for r in records})}</td></tr>'
         )
     n_records = sum(len(r) for r in site.data.records.values())
+    head = "".join(f'<th scope="col">{label}</th>' for _, label in extra)
     body = (
         f"<h1>Who said what: {len(site.files)} article{'s' * (len(site.files) != 1)}, {n_records} attributions</h1>\n"
         f"{_problems_note(site.data.problems)}\n"
-        '<div class="table-wrap"><table><caption class="meta">Open an article to see its quotes highlighted in the text.</caption>'
-        '<thead><tr><th scope="col">Article</th><th scope="col">Outlet</th><th scope="col">Date</th>'
+        '<p class="meta">Open an article to see its quotes highlighted in the text.</p>\n'
+        f'<div class="table-wrap"><table><thead><tr><th scope="col">Article</th>{head}'
         '<th scope="col" class="num">Attributions</th><th scope="col" class="num">Speakers</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
@@ -293,8 +294,9 @@ def claims_page(site: Site) -> str:
         '<span class="differs">marked</span>.</p>\n'
         + "<h2>Reported in more than one article</h2>\n"
         + ("\n".join(_claim_section(site, c, members[id(c)], speakers) for c in shared) or "<p>None.</p>")
-        + (f"\n<h2>Reported once</h2>\n<details><summary>Show the {len(single)} claims</summary>\n"
+        + (f"\n<h2>Reported once</h2>\n<details><summary>Show {'the claim' if len(single) == 1 else f'the {len(single)} claims'}</summary>\n"
            + "\n".join(_claim_section(site, c, members[id(c)], speakers) for c in single) + "\n</details>" if single else "")  # fmt: skip
+        + _figures_section(site)
     )
     return page("Claims", body, current="claims.html")
 
@@ -335,3 +337,24 @@ def _claim_section(site: Site, claim: dict[str, Any], members: list[dict[str, An
         f"<h3>{who} <span class=\"meta\">· {n} article{'s' * (n != 1)} · claim {escape(str(claim.get('claim_id')))}</span></h3>"
         f"<p>{' '.join(notes)}</p><ul class=\"members\">{''.join(cells)}</ul></section>"
     )
+
+
+def _figures_section(site: Site) -> str:
+    """Quantities that measure the same thing across articles, each outlet's figure beside the others'."""
+    groups = [g for g in site.data.figures or [] if any(isinstance(m, dict) for m in g["members"])]
+    if not groups:
+        return ""
+    sections = []
+    for group in groups:
+        cells = "".join(
+            f'<li class="member"><h4>{escape(str(m.get("outlet") or site.title(str(m.get("doc_id") or ""))))}</h4>'
+            f"<p><strong>{escape(str(m.get('text') or '—'))}</strong></p>"
+            f"<blockquote>{escape(str(m.get('sentence') or ''))}</blockquote></li>"
+            for m in group["members"] if isinstance(m, dict)
+        )  # fmt: skip
+        relation = f' <span class="badge">{escape(str(group["relation"]))}</span>' if group.get("relation") else ""
+        sections.append(
+            f'<section class="entry"><h3>{escape(str(group.get("measure") or "(unnamed measure)"))}{relation}</h3>'
+            f'<ul class="members">{cells}</ul></section>'
+        )
+    return "\n<h2>Figures across articles</h2>\n" + "\n".join(sections)

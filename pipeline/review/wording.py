@@ -6,12 +6,13 @@ import difflib
 import re
 
 _TOKEN = re.compile(r"\S+|\s+")
-_EDGE_PUNCT = "\"'“”‘’.,:;!?()[]…"
+_EDGE_PUNCT = "\"'.,:;!?()[]…"
+_STRAIGHT = str.maketrans("“”‘’", "\"\"''")
 
 
 def _norm(token: str) -> str:
-    """Compare words, not their quotation marks, punctuation or case."""
-    return token.strip(_EDGE_PUNCT).lower()
+    """Compare words, not their quotation marks, punctuation, apostrophe style or case."""
+    return token.translate(_STRAIGHT).strip(_EDGE_PUNCT).lower()
 
 
 def _matched(a: list[str], b: list[str]) -> set[int]:
