@@ -296,6 +296,17 @@ def test_bad_index_lines_are_reported_and_the_rest_renders(seed_records: Path, t
     assert text_of((out / "claims.html").read_text(encoding="utf-8")).count(GREENWOOD_QUOTE) == 2
 
 
+def test_odd_optional_fields_are_left_out_of_the_card(seed_records: Path, tmp_path: Path) -> None:
+    """Keys beyond doc_id, id and the roles are optional: a wrong type drops that field only."""
+    record = read_jsonl(seed_records)[0]
+    odd = record | {"speaker": {"name": 5, "role": ["x"], "mention": "the UK"}, "confidence": "high", "kind": None,
+                    "quantities": [{"text": "9,000", "value": "many"}, "x"], "dates": "today", "model": "fast"}  # fmt: skip
+    records = write_jsonl(tmp_path / "r.jsonl", [odd])
+    assert main(["view", str(records), "--articles", str(EXAMPLES), "-o", str(tmp_path / "out")]) == 0
+    shown = text_of((tmp_path / "out" / "articles" / "uk-france-returns-a.html").read_text(encoding="utf-8"))
+    assert "1. the UK" in shown and "“9,000” → ?" in shown
+
+
 def test_usage_errors(seed_records: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     a_file = tmp_path / "file"
     a_file.write_text("x")

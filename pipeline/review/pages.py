@@ -60,12 +60,10 @@ class Site:
         self.data = data
         ids = list(data.articles or {}) + [d for d in data.records if d not in (data.articles or {})]
         self.files = {doc_id: f"articles/{slug(doc_id)}.html" for doc_id in ids}
-        self.number: dict[str, int] = {}  # record id → its number on its article's page
         self.href: dict[str, str] = {}  # record id → link from the site root to its place
         anchor = "t" if data.articles is not None else "r"  # its highlight, or its card when no text
         for doc_id, records in data.records.items():
             for n, record in enumerate(records, start=1):
-                self.number[record.id] = n
                 self.href[record.id] = f"{self.files[doc_id]}#{anchor}{n}"
         self.claim_of: dict[str, dict[str, Any]] = {
             m["record_id"]: claim
@@ -88,14 +86,25 @@ def _list(items: Iterable[str]) -> str:
     return f"<ul>{''.join(f'<li>{i}</li>' for i in items)}</ul>" if items else "—"
 
 
+def _typed(obj: Any, types: dict[str, type | tuple[type, ...]]) -> dict[str, Any]:
+    """The keys of ``obj`` (if a dict) whose values have the expected type."""
+    return {k: obj[k] for k, t in types.items() if isinstance(obj, dict) and isinstance(obj.get(k), t)}
+
+
+_NUMBER = (int, float)
+_SPEAKER = {"name": str, "role": str, "type": str, "mention": str}
+_QUANTITY = {"text": str, "value": _NUMBER, "low": _NUMBER, "high": _NUMBER, "approximate": bool, "unit": str, "kind": str}
+_DATE = {"text": str, "value": str, "type": str}
+
+
 def _cleaned(data: dict[str, Any]) -> dict[str, Any]:
-    """The record with optional fields of the wrong type dropped, so the summary helpers can read it."""
-    out = dict(data)
-    if not isinstance(out.get("speaker"), dict):
-        out["speaker"] = None
-    for key in ("quantities", "dates"):
-        out[key] = [x for x in out.get(key) or [] if isinstance(x, dict)] if isinstance(out.get(key), list) else []
-    return out
+    """The record with optional fields of the wrong type dropped (any key beyond the checked ones
+    may be missing or odd), so the summary helpers can read it."""
+    def items(key: str, types: dict[str, Any]) -> list[dict[str, Any]]:
+        return [_typed(x, types) for x in data[key] if isinstance(x, dict)] if isinstance(data.get(key), list) else []
+
+    speaker = _typed(data.get("speaker"), _SPEAKER) if isinstance(data.get("speaker"), dict) else None
+    return data | {"speaker": speaker, "quantities": items("quantities", _QUANTITY), "dates": items("dates", _DATE)}
 
 
 def card(site: Site, record: ViewRecord, n: int) -> str:
