@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 QW := $(VENV)/bin/quotewise
 MODEL ?= default
 
-.PHONY: setup run test eval bench cues train
+.PHONY: setup run test eval bench cues train review-screenshot
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -15,9 +15,16 @@ $(PY):
 setup: $(PY)  ## install quotewise, its pinned dependencies and test tools (offline but for PyPI)
 	$(PY) -m pip install --quiet -e ".[test]"
 
-run: setup  ## extract the bundled example articles and print who said what
+# The review site reads the claim index when `quotewise index` has written one.
+REVIEW_INDEX = $(if $(wildcard out/index),--index out/index)
+run: setup  ## extract the bundled example articles, print who said what, write the review site
 	$(QW) extract corpus/examples -o out/examples.jsonl --model $(MODEL)
 	$(QW) summary out/examples.jsonl
+	@echo "review site (open in a browser):"
+	@$(QW) view out/examples.jsonl --articles corpus/examples $(REVIEW_INDEX) -o out/review
+
+review-screenshot:  ## eval/review-seeds.png: seed b's review page in headless chromium (after make run)
+	$(PY) eval/review_screenshot.py --site out/review --out eval/review-seeds.png
 
 test: setup  ## the whole test suite (fast: no training beyond a few steps, no timing)
 	$(PY) -m pytest -q -n 2 tests
