@@ -111,6 +111,19 @@ def windows(n_tokens: int, size: int, stride: int) -> list[tuple[int, int]]:
     return [(s, s + size) for s in starts]
 
 
+def edge_weights(start: int, end: int, n_tokens: int) -> np.ndarray:
+    """How much window ``[start, end)``'s scores count for each of its tokens where windows
+    overlap: the token's distance to the nearer edge where the window cuts the article (the
+    article's own start and end cut nothing). A token's tags then come mostly from the window
+    that sees most context on both sides; on PolNeAR dev this beat a plain average on every
+    exact F1 (``eval/results/default.md`` before and after, same weights)."""
+    size = end - start
+    position = np.arange(size)
+    left = position + 1 if start > 0 else np.full(size, size)
+    right = size - position if end < n_tokens else np.full(size, size)
+    return np.minimum(left, right).astype(np.float32)
+
+
 def window_batch(
     article: EncodedArticle, spans: list[tuple[int, int]], cls_id: int, sep_id: int
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -220,7 +233,8 @@ class Tagger:
 
     @torch.inference_mode()
     def word_log_probs(self, article: EncodedArticle) -> np.ndarray:
-        """(words, tags) log-probabilities of each word's first piece, averaged over windows."""
+        """(words, tags) log-probabilities of each word's first piece, averaged over the windows
+        that see it, each weighted by :func:`edge_weights`."""
         n = len(article.ids)
         total = np.zeros((n, len(TAGS)), dtype=np.float32)
         seen = np.zeros((n, 1), dtype=np.float32)
@@ -234,9 +248,10 @@ class Tagger:
                     logits = model(*batch)
                 out = out + weight * torch.log_softmax(logits.float(), -1).numpy()
             for row, (s, e) in enumerate(chunk):
-                total[s:e] += out[row, 1 : e - s + 1]
-                seen[s:e] += 1
-        return (total / np.maximum(seen, 1))[article.first_token]
+                weights = edge_weights(s, e, n)[:, None]
+                total[s:e] += weights * out[row, 1 : e - s + 1]
+                seen[s:e] += weights
+        return (total / seen)[article.first_token]
 
     def ranges(self, text: str, rules: list[Attribution] | None = None) -> list[tuple[RoleRange, float]]:
         """Decoded role ranges, each with the mean probability of its words' tags; ``rules``
