@@ -14,6 +14,7 @@ import datetime as dt
 import itertools
 import json
 import multiprocessing
+import os
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -82,9 +83,9 @@ _WORKER_MODEL = "default"
 def _init_worker(model: str) -> None:
     global _WORKER_MODEL
     _WORKER_MODEL = model
-    import torch
-
-    torch.set_num_threads(1)  # N processes share the cores; threads would oversubscribe them
+    # N processes share the cores; threads would oversubscribe them. Set before the worker
+    # first imports torch (spaCy's thinc imports it too), which sizes its thread pools from it.
+    os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = "1"
 
 
 def _process_chunk_in_worker(items: list[Article | InputError]) -> list[Outcome]:
