@@ -34,6 +34,9 @@ eval:  ## score every model on PolNeAR dev, speakers and the figure normalisers 
 	$(QW) eval $(POLNEAR)/dev --model default
 	$(QW) eval $(POLNEAR)/dev --model accurate
 	$(PY) -m pipeline.attribution.card default accurate
+	$(PY) -m pip install --quiet -e ".[bench]"  # textacy, the baseline scored beside them
+	$(PY) eval/textacy_quotes.py $(POLNEAR)/dev/text out/textacy-dev.jsonl
+	$(QW) eval $(POLNEAR)/dev --predictions out/textacy-dev.jsonl --name textacy
 	$(PY) -m pipeline.evaluation.speakers
 	$(PY) -m pipeline.evaluation.times
 	$(PY) -m pipeline.evaluation.numbers

@@ -1,7 +1,10 @@
 """textacy's direct-quotation extraction over a folder of .txt articles: the baseline that
-``eval/bench.py`` times beside ``quotewise extract`` (same spaCy pipeline, same texts).
+``eval/bench.py`` times beside ``quotewise extract`` (same spaCy pipeline, same texts), written
+as contract records (source, cue, content with character spans) so that it is scored the
+same way:
 
-    python eval/textacy_quotes.py TEXTS_DIR OUT.jsonl
+    python eval/textacy_quotes.py ../shared/polnear/dev/text out/textacy.jsonl
+    quotewise eval ../shared/polnear/dev --predictions out/textacy.jsonl --name textacy
 
 textacy refuses an article with an odd number of quotation marks (it raises rather than
 guess); such an article counts as processed with no quotes, as a user would have to treat it.
@@ -11,12 +14,29 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import spacy
+from spacy.tokens import Span, Token
 from textacy.extract.triples import direct_quotations
 
 from pipeline.segment import SPACY_MODEL
+
+
+def role(tokens: Sequence[Token] | Span) -> dict | None:
+    """A contract role from textacy's tokens (a speaker or cue may be several runs of them)."""
+    spans: list[list[int]] = []
+    for token in sorted(tokens, key=lambda t: t.i):
+        end = token.idx + len(token.text)
+        if spans and token.i > 0 and token.doc[token.i - 1] in tokens and spans[-1][1] <= token.idx:
+            spans[-1][1] = end
+        else:
+            spans.append([token.idx, end])
+    if not spans:
+        return None
+    doc = tokens[0].doc
+    return {"text": " ".join(doc.text[s:e] for s, e in spans), "spans": spans}
 
 
 def main(texts: Path, out: Path) -> int:
@@ -32,8 +52,7 @@ def main(texts: Path, out: Path) -> int:
                 refused += 1
                 quotes = []
             for q in quotes:
-                line = {"doc_id": path.stem, "speaker": " ".join(t.text for t in q.speaker),
-                        "cue": " ".join(t.text for t in q.cue), "content": q.content.text}  # fmt: skip
+                line = {"doc_id": path.stem, "source": role(q.speaker), "cue": role(q.cue), "content": role(q.content)}
                 f.write(json.dumps(line, ensure_ascii=False) + "\n")
     print(f"textacy: {len(files)} articles, {refused} refused (unclosed quotation)", file=sys.stderr)
     return 0
