@@ -21,3 +21,15 @@ def seed_a() -> str:
 @pytest.fixture(scope="session")
 def seed_b() -> str:
     return (EXAMPLES / "uk-france-returns-b.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def seed_records(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
+    """What ``extract --model fast`` writes for the two seed articles, as dicts."""
+    import json
+
+    from pipeline.io.batch import run_extract
+
+    out = tmp_path_factory.mktemp("seeds") / "records.jsonl"
+    assert run_extract([str(EXAMPLES)], str(out), model="fast", progress=False) == 0
+    return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
