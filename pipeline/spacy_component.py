@@ -26,7 +26,6 @@ from collections.abc import Callable
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.annotate import doc_records
 from pipeline.schema import Article, Record
 from pipeline.segment import paragraph_breaks, set_paragraphs
 
@@ -42,6 +41,8 @@ class Quotewise:
     """The pipeline component: one ``Doc`` in, its attributions set on it."""
 
     def __init__(self, model: str = "default") -> None:
+        # Deferred: spacy.load imports every entry point's module, so only adding the
+        # component should cost the stages' imports.
         from pipeline.attribution.registry import available, get_extractor
 
         if model not in available():
@@ -65,6 +66,8 @@ class Quotewise:
             doc._.article = Article(id="doc", text=doc.text)
         elif doc._.article.text != doc.text:
             raise ValueError(f"quotewise: doc._.article ({doc._.article.id!r}) holds another text than the Doc")
+        from pipeline.annotate import doc_records
+
         failures: list[tuple[str, str]] = []
         records = doc_records(set_paragraphs(doc), self.model, failures)
         for stage, reason in failures:
