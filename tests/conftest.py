@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -26,8 +27,6 @@ def seed_b() -> str:
 @pytest.fixture(scope="session")
 def seed_records(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
     """What ``extract --model fast`` writes for the two seed articles, as dicts."""
-    import json
-
     from pipeline.io.batch import run_extract
 
     out = tmp_path_factory.mktemp("seeds") / "records.jsonl"

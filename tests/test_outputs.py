@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import datasets
@@ -17,9 +18,12 @@ import pytest
 from conftest import EXAMPLES, POLNEAR_DEV
 
 import pipeline.io.batch
+from pipeline.annotate import annotate
 from pipeline.io.arrow_schema import RECORD_SCHEMA, record_features
 from pipeline.io.batch import extract_dataset, run_extract
+from pipeline.io.parquet import write_parquet
 from pipeline.io.reading import InputError
+from pipeline.schema import Article
 
 QUOTEWISE = [sys.executable, "-m", "pipeline.cli"]
 GREENWOOD = "Lilian Greenwood"
@@ -76,6 +80,23 @@ def test_sql_finds_the_seeds_greenwood_quotes(seeds_parquet: Path, seed_records:
     ).fetchall()
     assert {doc for doc, *_ in money} == {"uk-france-returns-a", "uk-france-returns-b"}
     assert all(unit == "GBP" and low < high for _, unit, low, high in money)
+
+
+def test_write_parquet_goes_in_row_groups_and_is_whole_or_untouched(tmp_path: Path, seed_a: str, seed_records: list[dict]) -> None:
+    records = annotate(Article("uk-france-returns-a", seed_a), "fast")  # Record objects, as the Ray runner has them
+    path = tmp_path / "shard.parquet"
+    assert write_parquet(records, path, rows_per_group=5) == len(records)
+    assert pq.ParquetFile(path).num_row_groups == -(-len(records) // 5)
+    assert pq.read_table(path).to_pylist() == [r for r in seed_records if r["doc_id"] == "uk-france-returns-a"]
+
+    def failing_midway() -> Iterator[dict]:
+        yield from seed_records[:7]
+        raise RuntimeError("worker lost")
+
+    before = path.read_bytes()
+    with pytest.raises(RuntimeError, match="worker lost"):
+        write_parquet(failing_midway(), path, rows_per_group=5)
+    assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["shard.parquet"]
 
 
 def test_parquet_of_only_bad_articles_is_empty_but_typed(tmp_path: Path) -> None:
