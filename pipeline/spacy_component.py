@@ -4,7 +4,8 @@ spaCy finds the factory through the ``spacy_factories`` entry point, without an 
 component runs on the user's ``Doc`` the same step from a segmented ``Doc`` to records as
 ``quotewise extract`` (:func:`pipeline.annotate.doc_records`), and sets
 
-- ``doc._.attributions``: the :class:`~pipeline.schema.Record` objects ``extract`` writes;
+- ``doc._.attributions``: the :class:`~pipeline.schema.Record` objects ``extract`` writes
+  (kept as their JSON in ``doc._.quotewise_records``, so Docs cross processes);
 - ``doc.spans["quotewise_source"]``, ``["quotewise_cue"]``, ``["quotewise_content"]``: one
   span per piece of each role, labelled with the role and the record's id
   (``"content doc:3"``; ``span.id_`` is the id alone), for ``displacy`` style ``"span"``.
@@ -15,7 +16,8 @@ parser is refused at ``add_pipe``. They also expect no sentence to cross a line 
 ``extract`` segments: adding ``quotewise`` puts ``paragraph_breaks`` before the parser when
 the pipeline lacks it (the parser keeps preset boundaries), so a text gives the records
 ``extract`` gives. The article's id and publication date come from ``doc._.article`` when
-set before the component runs (``nlp(doc)``); otherwise the id is ``"doc"``.
+set before the component runs (``nlp(doc)``; an ``Article`` cannot cross processes, so not
+with ``nlp.pipe(..., n_process=N)``); otherwise the id is ``"doc"``.
 """
 
 from __future__ import annotations
@@ -33,8 +35,19 @@ ROLES = ("source", "cue", "content")
 # What the stages read, and the component of spaCy's English pipelines that sets it.
 NEEDED = {"DEP": "parser", "ENT_IOB": "ner", "TAG": "tagger", "POS": "attribute_ruler", "LEMMA": "lemmatizer"}
 
+
+def attributions(doc: Doc) -> list[Record] | None:
+    """``doc._.attributions``: the records, rebuilt from the JSON the Doc carries."""
+    rows = doc._.quotewise_records
+    return None if rows is None else [Record.from_json(row) for row in rows]
+
+
+# The Doc stores the records as extract writes them (JSON), which spaCy can serialise: a Doc
+# from nlp.pipe(..., n_process=N) crosses processes with them.
+if not Doc.has_extension("quotewise_records"):
+    Doc.set_extension("quotewise_records", default=None)
 if not Doc.has_extension("attributions"):
-    Doc.set_extension("attributions", default=None)
+    Doc.set_extension("attributions", getter=attributions)
 
 
 class Quotewise:
@@ -52,7 +65,7 @@ class Quotewise:
 
     def __call__(self, doc: Doc) -> Doc:
         records = self.records(doc) if doc.text.strip() else []
-        doc._.attributions = records
+        doc._.quotewise_records = [r.to_json() for r in records]
         for role in ROLES:
             doc.spans[f"quotewise_{role}"] = role_spans(doc, records, role)
         return doc
@@ -62,16 +75,19 @@ class Quotewise:
         if missing := [name for attr, name in NEEDED.items() if not doc.has_annotation(attr)]:
             raise ValueError(f"quotewise: the Doc has no {', '.join(missing)} annotation; add a pipeline that sets it "
                              "before quotewise (e.g. spacy.load('en_core_web_sm'))")  # fmt: skip
-        if doc._.article is None:
-            doc._.article = Article(id="doc", text=doc.text)
-        elif doc._.article.text != doc.text:
-            raise ValueError(f"quotewise: doc._.article ({doc._.article.id!r}) holds another text than the Doc")
+        given = doc._.article
+        if given is not None and given.text != doc.text:
+            raise ValueError(f"quotewise: doc._.article ({given.id!r}) holds another text than the Doc")
         from pipeline.annotate import doc_records
 
+        doc._.article = given or Article(id="doc", text=doc.text)
         failures: list[tuple[str, str]] = []
-        records = doc_records(set_paragraphs(doc), self.model, failures)
+        try:
+            records = doc_records(set_paragraphs(doc), self.model, failures)
+        finally:
+            doc._.article = given  # an Article is no value spaCy can serialise: leave the Doc as it came
         for stage, reason in failures:
-            warnings.warn(f"quotewise: {doc._.article.id}: {stage} failed ({reason}); its records keep the rest", stacklevel=2)
+            warnings.warn(f"quotewise: {stage} failed ({reason}); its records keep the rest", stacklevel=2)
         return records
 
 

@@ -73,6 +73,14 @@ def test_a_plain_doc_gets_the_default_id_and_an_empty_one_nothing(nlp: Language,
     assert empty._.attributions == [] and len(empty.spans["quotewise_content"]) == 0
 
 
+def test_docs_cross_processes_with_their_attributions(nlp: Language, seed_docs: dict[str, Doc]) -> None:
+    texts = [doc.text for doc in seed_docs.values()]
+    alone = [[r.to_json() for r in nlp(text)._.attributions] for text in texts]
+    piped = list(nlp.pipe(texts, n_process=2))
+    assert [[r.to_json() for r in doc._.attributions] for doc in piped] == alone
+    assert all(len(doc.spans["quotewise_content"]) >= len(doc._.attributions) > 0 for doc in piped)
+
+
 def test_what_the_component_refuses(nlp: Language) -> None:
     with pytest.raises(ValueError, match="no parser"):
         spacy.blank("en").add_pipe("quotewise", config={"model": "fast"})
