@@ -21,7 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("extract", help="write one JSON line per attribution")
     p.add_argument("inputs", nargs="+", help="folders of .txt, .txt files, JSONL files, or - for stdin")
-    p.add_argument("-o", "--output", required=True, help="records JSONL to write")
+    p.add_argument("-o", "--output", required=True, help="records to write: JSON Lines, or typed Parquet when it ends in .parquet")
     p.add_argument("-m", "--model", default="default", help="default (tagger), accurate (tagger ensemble) or fast (rules)")
     p.add_argument("-j", "--jobs", type=int, default=1, help="worker processes")
     p.add_argument("--resume", action="store_true", help="continue a crashed run: skip articles already written")
