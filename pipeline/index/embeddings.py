@@ -20,6 +20,10 @@ BATCH = 64
 def _load():  # type: ignore[no-untyped-def]
     import torch
     from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.set_verbosity_error()  # a terminal summary, not a load report
+    transformers_logging.disable_progress_bar()
 
     folder = encoder_dir("minilm")
     tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)

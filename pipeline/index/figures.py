@@ -25,6 +25,7 @@ from pipeline.index.text import content_words, words
 from pipeline.schema import Article
 
 FIGURE_KINDS = {"count", "money", "percent", "change"}
+MEASURE_WORDS = 8  # a measure's description is a label, not the sentence
 
 
 @dataclass(frozen=True)
@@ -214,7 +215,7 @@ def measure(members: list[Figure]) -> str:
     described = [w for w in words(first.context_text) if content_words(w) & common]
     unit = first.quantity.get("unit")
     head = f"{unit}: " if unit and first.quantity.get("kind") == "count" else ""
-    return head + " ".join(dict.fromkeys(described))
+    return head + " ".join(list(dict.fromkeys(described))[:MEASURE_WORDS])
 
 
 def group_figures(

@@ -11,6 +11,7 @@ things) are never merged across articles, nor into named ones.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,10 +78,16 @@ def local_key(record: IndexedRecord) -> str | None:
     return f"{record.doc_id}#{' '.join(mention.lower().split())}" if mention else None
 
 
+def name_key(name: str) -> str:
+    """A name as compared across articles: normalised, accents folded ("Calderón" = "Calderon")."""
+    decomposed = unicodedata.normalize("NFKD", normalise_name(name))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def _name_key(record: IndexedRecord) -> str | None:
     speaker = record.speaker or {}
     if speaker.get("type") in NAMED_TYPES and speaker.get("name"):
-        return normalise_name(speaker["name"]) or None
+        return name_key(speaker["name"]) or None
     return None
 
 
