@@ -15,14 +15,15 @@ $(PY):
 setup: $(PY)  ## install quotewise, its pinned dependencies and test tools (offline but for PyPI)
 	$(PY) -m pip install --quiet -e ".[test]"
 
-run: setup  ## extract the bundled example articles and print who said what
+run: setup  ## extract the bundled example articles, print who said what, index them across the two outlets
 	$(QW) extract corpus/examples -o out/examples.jsonl --model $(MODEL)
 	$(QW) summary out/examples.jsonl
+	$(QW) index out/examples.jsonl -o out/index --articles corpus/examples
 
 test: setup  ## the whole test suite (fast: no training beyond a few steps, no timing)
 	$(PY) -m pytest -q -n 2 tests
 
-eval:  ## score every model on PolNeAR dev, speakers and the figure normalisers on corpus/gold; reports in eval/results/
+eval:  ## score every model on PolNeAR dev, speakers, the figure normalisers and the cross-article index on corpus/gold; reports in eval/results/
 	$(QW) eval $(POLNEAR)/dev --model fast
 	$(QW) eval $(POLNEAR)/dev --model default
 	$(QW) eval $(POLNEAR)/dev --model accurate
@@ -30,9 +31,11 @@ eval:  ## score every model on PolNeAR dev, speakers and the figure normalisers 
 	$(PY) -m pipeline.evaluation.speakers
 	$(PY) -m pipeline.evaluation.times
 	$(PY) -m pipeline.evaluation.numbers
+	$(QW) eval-index corpus/gold/claims.jsonl --model default
 
-bench:  ## words/s and peak memory of extract on the dev texts, 1 and 2 processes, every model
+bench:  ## words/s and peak memory of extract on the dev texts, 1 and 2 processes, every model; index time for 100,000 records
 	OMP_WAIT_POLICY=PASSIVE $(PY) eval/bench.py --texts $(POLNEAR)/dev/text --out eval/bench
+	OMP_WAIT_POLICY=PASSIVE $(PY) eval/bench_index.py --texts $(POLNEAR)/train/text $(POLNEAR)/dev/text --records runs/bench-index/polnear-fast.jsonl --out eval/bench
 	$(PY) -m pipeline.attribution.card default accurate
 
 cues:  ## derive the fast model's cue lexicon from PolNeAR train

@@ -47,8 +47,7 @@ def build_index(
     """The three index files' lines, from usable records and the articles at hand."""
     speakers, speaker_of = merge_speakers(records)
     named = {s["speaker_id"] for s in speakers if s["name"]}
-    vectors = encode([r.text for r in records])
-    clusters = cluster_claims(records, speaker_of, named, vectors, rules)
+    clusters = cluster_claims(records, speaker_of, named, encode, rules)
     outlets = {doc_id: a.outlet for doc_id, a in articles.items()}
     return {
         "speakers": speakers,

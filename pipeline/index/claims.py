@@ -1,31 +1,33 @@
 """Claim clusters: the same statement reported in several articles, verbatim or paraphrased.
 
-Nothing compares every pair. A record meets only its candidates: records sharing a rare
-wording shingle (an inverted index; a shingle in more than ``max_posting`` records is
-boilerplate and ignored) and its nearest neighbours in MiniLM space (an HNSW index). A
-candidate pair joins one cluster (union-find) when
+Nothing compares every pair, and the sentence encoder reads only the records that need it.
 
-* its wording is near-verbatim: most of the shorter content's shingles are in the other's, or
-* its meaning is near-identical: the embeddings' cosine is very high, or
-* it is a close paraphrase by the same speaker across articles (cosine above a lower bar).
+1. **Near-verbatim**: records sharing rare wording shingles are found through an inverted index
+   (a shingle in more than ``max_posting`` records is boilerplate and ignored); a pair joins
+   when enough of the shorter content's shingles are in the other's.
+2. **Paraphrase by the same speaker**: clusters from step 1 credited to one named speaker that
+   share content words are found through an inverted index keyed by speaker and word; only
+   the first record of each cluster in such a pair is encoded with MiniLM
+   (:mod:`pipeline.index.embeddings`), and a pair joins when its cosine is high.
 
-Two contents credited to different named speakers join only when near-verbatim and long
-(an outlet crediting someone else with the same words is worth showing); within one article
-only a near-verbatim repeat by the same speaker joins (the article quoting a statement twice,
-as a lede's partial quote and then in full).
+Clusters are the connected components (union-find). Two contents credited to different named
+speakers join only when near-verbatim and long (an outlet crediting someone else with the same
+words is worth showing); within one article only a near-verbatim repeat by the same speaker
+joins (a lede's partial quote, then the quote in full). Speakers without a name are never
+paraphrase-matched across articles: "a source" in two articles need not be one person.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from pipeline.index.neighbours import nearest
 from pipeline.index.records import IndexedRecord
-from pipeline.index.text import SHINGLE, normalised, shingles, words
+from pipeline.index.text import SHINGLE, content_words, normalised, shingles, words
 
 
 @dataclass(frozen=True)
@@ -35,11 +37,11 @@ class ClaimRules:
     containment: float = 0.3  # share of the shorter content's shingles found in the other
     min_shared: int = 4  # shingles in common (seven words in a row, or more), so a stock phrase is not enough
     short_containment: float = 0.6  # for contents too short to share ``min_shared`` shingles
-    cosine_alone: float = 0.9  # the same meaning whoever is credited
     cosine_same_speaker: float = 0.75  # a paraphrase by the same speaker
+    paraphrase_min_words: int = 3  # content words a same-speaker pair must share to be encoded
+    paraphrase_overlap: float = 0.2  # and their Jaccard overlap
     verbatim_over_speakers: float = 0.9  # the same words credited to different named speakers
     verbatim_min_words: int = 8
-    neighbours: int = 10
     max_posting: int = 64
 
 
@@ -61,12 +63,13 @@ class UnionFind:
             self.parent[max(a, b)] = min(a, b)
 
 
-def shingle_candidates(sets: list[set[int]], max_posting: int) -> dict[tuple[int, int], int]:
-    """Pairs of records sharing rare shingles, with how many they share."""
-    postings: dict[int, list[int]] = defaultdict(list)
-    for i, s in enumerate(sets):
-        for h in s:
-            postings[h].append(i)
+def co_occurring(keys: Iterable[Iterable[Any]], max_posting: int) -> Counter[tuple[int, int]]:
+    """Pairs (i < j) of items sharing keys, with how many they share; a key held by more than
+    ``max_posting`` items is too common to be evidence and is skipped."""
+    postings: dict[Any, list[int]] = defaultdict(list)
+    for i, item_keys in enumerate(keys):
+        for key in item_keys:
+            postings[key].append(i)
     shared: Counter[tuple[int, int]] = Counter()
     for members in postings.values():
         if 1 < len(members) <= max_posting:
@@ -76,62 +79,70 @@ def shingle_candidates(sets: list[set[int]], max_posting: int) -> dict[tuple[int
     return shared
 
 
-def neighbour_candidates(vectors: np.ndarray, k: int, floor: float) -> set[tuple[int, int]]:
-    """Pairs (i < j) where one is among the other's ``k`` nearest with cosine ≥ ``floor``."""
-    scores, ids = nearest(vectors, k)
-    pairs = set()
-    for i, (row_scores, row_ids) in enumerate(zip(scores, ids)):
-        for score, j in zip(row_scores, row_ids):
-            if j >= 0 and j != i and score >= floor:
-                pairs.add((min(i, int(j)), max(i, int(j))))
-    return pairs
+def verbatim(shared: int, sizes: tuple[int, int], shortest: int, rules: ClaimRules) -> bool:
+    """Enough shingles in common, counted against the shorter content."""
+    containment = shared / (min(sizes) or 1)
+    if shortest < SHINGLE + rules.min_shared:
+        return containment >= rules.short_containment
+    return shared >= rules.min_shared and containment >= rules.containment
 
 
-def joins(
-    a: IndexedRecord,
-    b: IndexedRecord,
-    containment: float,
-    shared: int,
-    cosine: float,
-    speakers: tuple[str | None, str | None],
-    named: set[str],
-    shortest: int,
-    rules: ClaimRules,
+def verbatim_joins(
+    a: IndexedRecord, b: IndexedRecord, containment: float, shortest: int, speakers: tuple[str | None, str | None], named: set[str], rules: ClaimRules
 ) -> bool:
-    """Whether a candidate pair is the same claim (see the module's rules)."""
+    """Whether a near-verbatim pair is one claim, given who each article credits."""
     same_speaker = speakers[0] is not None and speakers[0] == speakers[1]
-    verbatim = (shared >= rules.min_shared and containment >= rules.containment) or (
-        shortest < SHINGLE + rules.min_shared and containment >= rules.short_containment
-    )
     if a.doc_id == b.doc_id:
-        return same_speaker and verbatim
+        return same_speaker
     if speakers[0] in named and speakers[1] in named and not same_speaker:
         return containment >= rules.verbatim_over_speakers and shortest >= rules.verbatim_min_words
-    if shortest < SHINGLE and not same_speaker:
-        return False  # "No", "absolutely": too short to be evidence without the speaker
-    return verbatim or cosine >= rules.cosine_alone or (same_speaker and cosine >= rules.cosine_same_speaker)
+    return shortest >= SHINGLE or same_speaker  # "No", "absolutely": too short to be evidence alone
+
+
+def paraphrase_candidates(
+    records: list[IndexedRecord], speaker_of: dict[str, str], named: set[str], found: UnionFind, rules: ClaimRules
+) -> list[tuple[int, int]]:
+    """Same named speaker, enough content words in common, not yet one claim. Each near-verbatim
+    cluster so far takes part through its first record only, so its copies are read once."""
+    stems = [content_words(r.text) if found.find(i) == i else set() for i, r in enumerate(records)]
+    keys = [
+        [(speaker_of[r.id], w) for w in stems[i]] if speaker_of.get(r.id) in named else []
+        for i, r in enumerate(records)
+    ]
+    out = []
+    for (i, j), n in co_occurring(keys, rules.max_posting).items():
+        if n >= rules.paraphrase_min_words and n / len(stems[i] | stems[j]) >= rules.paraphrase_overlap and found.find(i) != found.find(j):
+            out.append((i, j))
+    return out
 
 
 def cluster_claims(
     records: list[IndexedRecord],
     speaker_of: dict[str, str],
     named: set[str],
-    vectors: np.ndarray,
+    encode: Callable[[list[str]], np.ndarray],
     rules: ClaimRules = ClaimRules(),
 ) -> list[list[int]]:
-    """Clusters of record indexes (singletons included), each in record order."""
+    """Clusters of record indexes (singletons included), each in record order; ``encode``
+    turns texts into unit vectors (called once, on the paraphrase candidates only)."""
     tokens = [words(r.text) for r in records]
     sets = [shingles(t) for t in tokens]
-    shared = shingle_candidates(sets, rules.max_posting)
-    candidates = set(shared) | neighbour_candidates(vectors, rules.neighbours, rules.cosine_same_speaker)
     found = UnionFind(len(records))
-    for i, j in candidates:
-        n = shared.get((i, j), 0)
-        smaller = min(len(sets[i]), len(sets[j])) or 1
+    for (i, j), n in co_occurring(sets, rules.max_posting).items():
+        sizes, shortest = (len(sets[i]), len(sets[j])), min(len(tokens[i]), len(tokens[j]))
         pair_speakers = (speaker_of.get(records[i].id), speaker_of.get(records[j].id))
-        cosine = float(vectors[i] @ vectors[j])
-        if joins(records[i], records[j], n / smaller, n, cosine, pair_speakers, named, min(len(tokens[i]), len(tokens[j])), rules):
+        if verbatim(n, sizes, shortest, rules) and verbatim_joins(
+            records[i], records[j], n / (min(sizes) or 1), shortest, pair_speakers, named, rules
+        ):
             found.union(i, j)
+    pairs = paraphrase_candidates(records, speaker_of, named, found, rules)
+    needed = sorted({i for pair in pairs for i in pair})
+    if needed:
+        row = {i: n for n, i in enumerate(needed)}
+        vectors = encode([records[i].text for i in needed])
+        for i, j in pairs:
+            if float(vectors[row[i]] @ vectors[row[j]]) >= rules.cosine_same_speaker:
+                found.union(i, j)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(records)):
         groups[found.find(i)].append(i)

@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.index.claims import UnionFind
+from pipeline.index.claims import UnionFind, co_occurring
 from pipeline.index.records import IndexedRecord
 from pipeline.index.text import content_words, words
 from pipeline.schema import Article
@@ -35,7 +35,7 @@ class FigureRules:
     min_shared: int = 2
     max_ratio: float = 3.0  # 9,000 and 8,180 may disagree; 9,000 and 119 measure different things
     agree_within: float = 0.01  # relative difference of values that still agree
-    max_posting: int = 256
+    max_posting: int = 64  # a context word in more figures than this says nothing of the measure
 
 
 @dataclass
@@ -176,16 +176,7 @@ def _compatible(a: Figure, b: Figure, rules: FigureRules) -> bool:
 
 def match_pairs(figures: list[Figure], rules: FigureRules) -> list[tuple[int, int]]:
     """Pairs of figures (different articles) that are each other's best match."""
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i, f in enumerate(figures):
-        for w in f.context:
-            postings[w].append(i)
-    shared: dict[tuple[int, int], int] = defaultdict(int)
-    for members in postings.values():
-        if len(members) <= rules.max_posting:
-            for x in range(len(members)):
-                for y in range(x + 1, len(members)):
-                    shared[(members[x], members[y])] += 1
+    shared = co_occurring((f.context for f in figures), rules.max_posting)
     best: dict[tuple[int, str], tuple[float, int]] = {}  # (figure, other doc) -> (score, other figure)
     for (i, j), n in shared.items():
         if n < rules.min_shared or not _compatible(figures[i], figures[j], rules):
