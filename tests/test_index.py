@@ -160,3 +160,14 @@ def test_speaker_merge_accuracy_pairs_each_gold_speaker_with_one_predicted() -> 
     mapped, strict, errors = speaker_scores(mentions, {0: "s1", 1: "s1", 2: "s2", 3: "s2"})
     assert mapped == 0.75 and strict == 0.0  # Trump in c went to Clinton's speaker
     assert [e["doc_id"] for e in errors] == ["c"]
+
+
+def test_outlets_come_from_the_articles_metadata(tmp_path: Path) -> None:
+    from pipeline.index.articles import load_articles
+    from tests.conftest import POLNEAR_DEV
+
+    news = tmp_path / "news.jsonl"
+    news.write_text('{"id": "n1", "text": "The minister said so.", "publisher": "The Paper"}\n', encoding="utf-8")
+    articles, issues = load_articles([news, POLNEAR_DEV / "text"])
+    assert not issues and articles["n1"].outlet == "The Paper"
+    assert articles["breitbart_2016-09-12_stealth-over-health-hillary-clin"].outlet == "breitbart"
