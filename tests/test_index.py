@@ -170,4 +170,5 @@ def test_outlets_come_from_the_articles_metadata(tmp_path: Path) -> None:
     news.write_text('{"id": "n1", "text": "The minister said so.", "publisher": "The Paper"}\n', encoding="utf-8")
     articles, issues = load_articles([news, POLNEAR_DEV / "text"])
     assert not issues and articles["n1"].outlet == "The Paper"
-    assert articles["breitbart_2016-09-12_stealth-over-health-hillary-clin"].outlet == "breitbart"
+    polnear = articles["breitbart_2016-09-12_stealth-over-health-hillary-clin"]
+    assert (polnear.outlet, str(polnear.date)) == ("breitbart", "2016-09-12")

@@ -30,7 +30,7 @@ from typing import Any
 
 from pipeline.evaluation.attribution import markdown_table, write_report
 from pipeline.evaluation.goldsets import REPO, RESULTS, TEXT_DIRS, article_text
-from pipeline.index.articles import read_outlets
+from pipeline.index.articles import read_metadata
 from pipeline.index.build import build_index
 from pipeline.index.records import IndexedRecord, read_records, record_from_json
 from pipeline.index.speakers import name_key
@@ -49,12 +49,16 @@ def read_gold(path: str | Path) -> list[Mention]:
 
 
 def gold_articles(mentions: list[Mention], text_dirs: Iterable[Path] = GOLD_TEXT_DIRS) -> dict[str, Article]:
-    """The gold's articles, with their outlet from PolNeAR's metadata where listed."""
+    """The gold's articles, with their outlet and date from PolNeAR's metadata where listed."""
     metadata = POLNEAR / "metadata.tsv"
-    outlets = read_outlets(metadata) if metadata.is_file() else {}
+    known = read_metadata(metadata) if metadata.is_file() else {}
     dirs = list(text_dirs)
     ids = dict.fromkeys(m["doc_id"] for m in mentions)
-    return {d: Article(d, article_text(d, dirs), outlet=outlets.get(d)) for d in ids}
+    out = {}
+    for d in ids:
+        outlet, date = known.get(d, (None, None))
+        out[d] = Article(d, article_text(d, dirs), date=date, outlet=outlet)
+    return out
 
 
 def extract_records(articles: dict[str, Article], model: str) -> list[IndexedRecord]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from pipeline.index.claims import UnionFind, co_occurring
@@ -98,8 +98,7 @@ def _figures_in(doc_id: str, sentence: str, quantities: list[dict[str, Any]], of
 
 def narration_figures(article: Article) -> list[Figure]:
     """Every figure of an article, each with its sentence (spaCy segmentation)."""
-    from dataclasses import asdict
-
+    # Imported here: an index of records alone never loads spaCy.
     from pipeline.normalisers.quantities import find_quantities
     from pipeline.segment import segment
 
