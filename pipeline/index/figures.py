@@ -46,7 +46,7 @@ class Figure:
     sentence: str
     quantity: dict[str, Any]
     context: set[str]
-    context_text: str
+    around: tuple[str, str]  # the context's text before and after the figure
     in_claim: str | None = None
     date: dt.date | None = None
     outlet: str | None = None
@@ -74,14 +74,14 @@ class Figure:
         }
 
 
-def _contexts(sentence: str, local: list[tuple[int, int]]) -> list[str]:
-    """For each quantity (offsets within ``sentence``, in order), the text from the end of the
-    figure before it to the start of the figure after it."""
+def _contexts(sentence: str, local: list[tuple[int, int]]) -> list[tuple[str, str]]:
+    """For each quantity (offsets within ``sentence``, in order), the text between the figure
+    before it and it, and between it and the figure after it."""
     out = []
     for n, (start, end) in enumerate(local):
         left = local[n - 1][1] if n else 0
         right = local[n + 1][0] if n + 1 < len(local) else len(sentence)
-        out.append(sentence[left:start] + " " + sentence[end:right])
+        out.append((sentence[left:start], sentence[end:right]))
     return out
 
 
@@ -91,8 +91,8 @@ def _figures_in(doc_id: str, sentence: str, quantities: list[dict[str, Any]], of
     kept = [q for q in kept if 0 <= q["start"] - offset and q["end"] - offset <= len(sentence)]
     local = [(q["start"] - offset, q["end"] - offset) for q in kept]
     return [
-        Figure(doc_id, " ".join(sentence.split()), q, content_words(c), c)
-        for q, c in zip(kept, _contexts(sentence, local))
+        Figure(doc_id, " ".join(sentence.split()), q, content_words(f"{left} {right}"), (left, right))
+        for q, (left, right) in zip(kept, _contexts(sentence, local))
     ]
 
 
@@ -199,13 +199,19 @@ def relation(members: list[Figure], rules: FigureRules) -> str:
 
 
 def measure(members: list[Figure]) -> str:
-    """A short description: the counted unit, then the context words the members share."""
+    """A short description: the counted unit (or the kind), then the context words the members share that lie
+    nearest the first member's figure, in sentence order."""
     common = set.intersection(*(m.context for m in members)) if members else set()
     first = members[0]
-    described = [w for w in words(first.context_text) if content_words(w) & common]
-    unit = first.quantity.get("unit")
-    head = f"{unit}: " if unit and first.quantity.get("kind") == "count" else ""
-    return head + " ".join(list(dict.fromkeys(described))[:MEASURE_WORDS])
+    before, after = (words(part) for part in first.around)
+    # (distance from the figure, position in the sentence, word)
+    placed = [(len(before) - i, i, w) for i, w in enumerate(before)] + [(i + 1, len(before) + i, w) for i, w in enumerate(after)]
+    shared = [p for p in placed if content_words(p[2]) & common]
+    nearest = sorted(sorted(shared)[:MEASURE_WORDS], key=lambda p: p[1])
+    described = [w for _, _, w in nearest]
+    unit, kind = first.quantity.get("unit"), first.quantity.get("kind")
+    head = f"{unit}: " if kind == "count" and unit else f"{kind}{f' ({unit})' if unit else ''}: "
+    return head + " ".join(dict.fromkeys(described))
 
 
 def group_figures(
