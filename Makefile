@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 QW := $(VENV)/bin/quotewise
 MODEL ?= default
 
-.PHONY: setup run test eval bench cues train
+.PHONY: setup run test eval bench cues train review-screenshot
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -15,9 +15,16 @@ $(PY):
 setup: $(PY)  ## install quotewise, its pinned dependencies and test tools (offline but for PyPI)
 	$(PY) -m pip install --quiet -e ".[test]"
 
-run: setup  ## extract the bundled example articles and print who said what
+# The review site reads the claim index when `quotewise index` has written one.
+REVIEW_INDEX = $(if $(wildcard out/index),--index out/index)
+run: setup  ## extract the bundled example articles, print who said what, write the review site
 	$(QW) extract corpus/examples -o out/examples.jsonl --model $(MODEL)
 	$(QW) summary out/examples.jsonl
+	@echo "review site (open in a browser):"
+	@$(QW) view out/examples.jsonl --articles corpus/examples $(REVIEW_INDEX) -o out/review
+
+review-screenshot:  ## eval/review-seeds.png: seed b's review page in headless chromium (after make run)
+	$(PY) eval/review_screenshot.py --site out/review --out eval/review-seeds.png
 
 test: setup  ## the whole test suite (fast: no training beyond a few steps, no timing)
 	$(PY) -m pytest -q -n 2 --dist loadgroup tests
@@ -27,11 +34,15 @@ eval:  ## score every model on PolNeAR dev, speakers and the figure normalisers 
 	$(QW) eval $(POLNEAR)/dev --model default
 	$(QW) eval $(POLNEAR)/dev --model accurate
 	$(PY) -m pipeline.attribution.card default accurate
+	$(PY) -m pip install --quiet -e ".[bench]"  # textacy, the baseline scored beside them
+	$(PY) eval/textacy_quotes.py $(POLNEAR)/dev/text out/textacy-dev.jsonl
+	$(QW) eval $(POLNEAR)/dev --predictions out/textacy-dev.jsonl --name textacy
 	$(PY) -m pipeline.evaluation.speakers
 	$(PY) -m pipeline.evaluation.times
 	$(PY) -m pipeline.evaluation.numbers
 
-bench:  ## words/s and peak memory of extract on the dev texts, 1 and 2 processes, every model; Ray against -j 2
+bench: setup  ## words/s, words per CPU-second and peak memory of extract on the dev texts (1 and 2 processes, every model, textacy beside; Ray against -j 2)
+	$(PY) -m pip install --quiet -e ".[bench]"
 	OMP_WAIT_POLICY=PASSIVE $(PY) eval/bench.py --texts $(POLNEAR)/dev/text --out eval/bench
 	OMP_WAIT_POLICY=PASSIVE $(PY) eval/bench_ray.py --polnear $(POLNEAR) --out eval/bench
 	$(PY) -m pipeline.attribution.card default accurate

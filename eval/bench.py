@@ -1,9 +1,11 @@
-"""Benchmark ``quotewise extract`` end to end: words/s and peak memory, 1 and 2 processes.
+"""Benchmark ``quotewise extract`` end to end: words/s, words per CPU-second and peak memory,
+1 and 2 processes, with textacy's direct-quotation extraction timed the same way beside it.
 
-Each run is a fresh ``quotewise extract`` subprocess (so model loading counts, as it does for
-a user), timed by wall clock. Peak memory is the largest total resident set size of the
-process tree, sampled from /proc every 50 ms (Linux). Words are whitespace-separated tokens
-of the input texts.
+Each run is a fresh subprocess (so model loading counts, as it does for a user), timed by
+wall clock; CPU seconds are the user + system time of the whole process tree. Peak memory is
+the largest total resident set size of the tree, sampled from /proc every 50 ms (Linux).
+Words are whitespace-separated tokens of the input texts. The 1-minute load average is
+recorded before each run: a busy machine makes every figure worse.
 
     python eval/bench.py --texts ../shared/polnear/dev/text --out eval/bench [--models fast default]
 """
@@ -12,9 +14,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -24,6 +28,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 SAMPLE_EVERY = 0.05
+TEXTACY = "textacy"  # the baseline's name among the models
 
 
 def _children(pid: int) -> list[int]:
@@ -48,11 +53,20 @@ def _tree_rss_bytes(root: int) -> int:
     return total
 
 
+def command(texts: Path, model: str, jobs: int, out: Path) -> list[str]:
+    """The command line a run times: ``quotewise extract``, or textacy's quotes (one process)."""
+    if model == TEXTACY:
+        return [sys.executable, str(Path(__file__).with_name("textacy_quotes.py")), str(texts), str(out)]
+    return [sys.executable, "-m", "pipeline.cli", "extract", str(texts), "-o", str(out), "-m", model, "-j", str(jobs), "--no-progress"]
+
+
 def run_once(texts: Path, model: str, jobs: int) -> dict:
-    """One timed extract run; returns seconds, peak RSS and records written."""
+    """One timed run; returns seconds, CPU seconds, peak RSS and records written."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "records.jsonl"
-        cmd = [sys.executable, "-m", "pipeline.cli", "extract", str(texts), "-o", str(out), "-m", model, "-j", str(jobs), "--no-progress"]
+        cmd = command(texts, model, jobs, out)
+        load = os.getloadavg()[0]
+        cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
         peak = 0
@@ -60,10 +74,13 @@ def run_once(texts: Path, model: str, jobs: int) -> dict:
             peak = max(peak, _tree_rss_bytes(proc.pid))
             time.sleep(SAMPLE_EVERY)
         seconds = time.perf_counter() - start
+        cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if proc.returncode != 0:
             raise RuntimeError(f"{' '.join(cmd)} failed:\n{proc.stderr.read()}")
         records = sum(1 for _ in out.open(encoding="utf-8"))
-    return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak / 2**20, 1), "records": records}
+    cpu = sum(getattr(cpu_after, f) - getattr(cpu_before, f) for f in ("ru_utime", "ru_stime"))
+    return {"seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "peak_rss_mb": round(peak / 2**20, 1),
+            "records": records, "load_before": round(load, 2)}  # fmt: skip
 
 
 def machine() -> dict:
@@ -89,12 +106,29 @@ def markdown(results: dict) -> str:
         "Wall clock of a fresh process (model loading included); peak = largest resident memory of the process tree.",
         "Reproduce: `make bench`.",
         "",
-        "| model | processes | seconds | words/s | peak memory (MB) | records |",
-        "|---|---|---|---|---|---|",
+        "| model | processes | seconds | words/s | CPU seconds | words per CPU-second | peak memory (MB) | records | load average before |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results["runs"]:
-        lines.append(f"| {r['model']} | {r['jobs']} | {r['seconds']} | {r['words_per_s']:,} | {r['peak_rss_mb']} | {r['records']} |")
+        lines.append(
+            f"| {r['model']} | {r['jobs']} | {r['seconds']} | {r['words_per_s']:,} | {r['cpu_seconds']} | "
+            f"{r['words_per_cpu_s']:,} | {r['peak_rss_mb']} | {r['records']} | {r['load_before']} |"
+        )
+    lines += ["", "Ratios in the same run:", ""] + [f"- {k}: {v}" for k, v in results["ratios"].items()]
     return "\n".join(lines) + "\n"
+
+
+def ratios(runs: list[dict]) -> dict[str, float]:
+    """fast against textacy, and each model's two processes against one."""
+    by = {(r["model"], r["jobs"]): r for r in runs}
+    out = {}
+    if (TEXTACY, 1) in by and ("fast", 1) in by:
+        for key in ("words_per_s", "words_per_cpu_s"):
+            out[f"fast / textacy, {key}"] = round(by[("fast", 1)][key] / by[(TEXTACY, 1)][key], 2)
+    for (model, jobs), r in by.items():
+        if jobs == 2 and (model, 1) in by:
+            out[f"{model}: -j 2 / -j 1, words_per_s"] = round(r["words_per_s"] / by[(model, 1)]["words_per_s"], 2)
+    return out
 
 
 def main() -> int:
@@ -108,15 +142,21 @@ def main() -> int:
     from pipeline.attribution.registry import available
 
     models = args.models or available()
+    if importlib.util.find_spec("textacy") is None:
+        print("bench: textacy is not installed (pip install -e '.[bench]'): no baseline run", file=sys.stderr)
+    else:
+        models = [TEXTACY, *models]
     files = sorted(args.texts.glob("*.txt"))
     words = sum(len(p.read_text(encoding="utf-8").split()) for p in files)
     runs = []
-    plan = [(m, j) for m in models for j in args.jobs]
+    plan = [(m, j) for m in models for j in ([1] if m == TEXTACY else args.jobs)]
     for model, jobs in tqdm(plan, desc="bench", unit=" runs"):
         r = run_once(args.texts, model, jobs)
-        runs.append({"model": model, "jobs": jobs, **r, "words_per_s": round(words / r["seconds"])})
+        runs.append({"model": model, "jobs": jobs, **r, "words_per_s": round(words / r["seconds"]),
+                     "words_per_cpu_s": round(words / r["cpu_seconds"])})  # fmt: skip
         tqdm.write(f"{model} -j {jobs}: {runs[-1]['words_per_s']:,} words/s, peak {r['peak_rss_mb']} MB")
-    results = {"texts": str(args.texts), "articles": len(files), "words": words, "machine": machine(), "runs": runs}
+    results = {"texts": str(args.texts), "articles": len(files), "words": words, "machine": machine(), "runs": runs,
+               "ratios": ratios(runs)}  # fmt: skip
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(results, indent=1) + "\n")
     (args.out / "results.md").write_text(markdown(results))

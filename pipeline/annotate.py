@@ -90,8 +90,17 @@ def records_for(
     return records
 
 
-def annotate(article: Article, model: str = "default", failures: list[tuple[str, str]] | None = None) -> list[Record]:
-    """All records for one article (pipeline and model load once per process); a describing
-    stage that fails is added to ``failures`` as (stage, reason), its field left empty."""
-    doc = segment(article, load_nlp())
+def doc_records(doc: Doc, model: str = "default", failures: list[tuple[str, str]] | None = None) -> list[Record]:
+    """All records for one segmented article (``doc._.article`` set, sentences numbered by
+    paragraph): the step ``annotate`` and the spaCy component share; a describing stage that
+    fails is added to ``failures`` as (stage, reason), its field left empty."""
     return records_for(doc, get_extractor(model)(doc), model, failures)
+
+
+def annotate(
+    article: Article, model: str = "default", failures: list[tuple[str, str]] | None = None, doc: Doc | None = None
+) -> list[Record]:
+    """All records for one article (pipeline and model load once per process), as
+    :func:`doc_records`; ``doc`` is the article already segmented (by
+    :func:`~pipeline.segment.segment_all`)."""
+    return doc_records(doc if doc is not None else segment(article, load_nlp()), model, failures)

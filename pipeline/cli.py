@@ -22,7 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="write one JSON line per attribution")
     p.add_argument("inputs", nargs="+", help="folders of .txt, .txt files, JSONL or Parquet files, or - for stdin; "
                    "with --engine ray: JSONL or Parquet shard files, or folders of them")  # fmt: skip
-    p.add_argument("-o", "--output", required=True, help="records JSONL to write; with --engine ray: the folder of output shards")
+    p.add_argument("-o", "--output", required=True, help="records to write: JSON Lines, or typed Parquet when it ends in "
+                   ".parquet; with --engine ray: the folder of output shards")  # fmt: skip
     p.add_argument("-m", "--model", default="default", help="default (tagger), accurate (tagger ensemble) or fast (rules)")
     p.add_argument("-j", "--jobs", type=int, help="worker processes (default 1); with --engine ray: CPUs of the local Ray (default all)")
     p.add_argument("--engine", choices=("local", "ray"), default="local", help="local processes, or Ray (pip install 'quotewise[ray]')")
@@ -43,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("summary", help="print a readable who-said-what from a records JSONL")
     p.add_argument("records", help="records JSONL written by extract")
+
+    p = sub.add_parser("view", help="write a static HTML review site: highlighted articles, speakers, claims")
+    p.add_argument("records", nargs="+", help="records JSONL files written by extract")
+    p.add_argument("-o", "--output", required=True, help="folder to write the site in (open its index.html)")
+    p.add_argument("--articles", nargs="+", help="the inputs extract read (folders of .txt, .txt or JSONL files), to show the text")
+    p.add_argument("--index", help="folder written by quotewise index (speakers.jsonl, claims.jsonl, figures.jsonl)")
 
     for name, what in (("times", "time expressions"), ("numbers", "quantities")):
         p = sub.add_parser(name, help=f"annotate every {what[:-1]} in each article, one JSON line each")
@@ -94,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
         from pipeline.io.summary import print_summary
 
         return print_summary(args.records)
+    if args.command == "view":
+        from pipeline.review.site import write_site
+
+        return write_site(args.records, args.output, articles=args.articles, index=args.index)
     if args.command == "times":
         from pipeline.io.figures import write_annotations
         from pipeline.normalisers.timex import find_times

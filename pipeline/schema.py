@@ -139,6 +139,25 @@ class Record:
             out["speaker"]["mentions"] = [list(s) for s in self.speaker.mentions]
         return out
 
+    @classmethod
+    def from_json(cls, obj: dict[str, Any]) -> Record:
+        """The record a :meth:`to_json` dict (one JSONL line) holds."""
+        speaker = obj["speaker"]
+        return cls(
+            doc_id=obj["doc_id"],
+            id=obj["id"],
+            content=role_from_json(obj["content"]),
+            cue=role_from_json(obj["cue"]),
+            source=role_from_json(obj["source"]),
+            kind=obj["kind"],
+            sentences=list(obj["sentences"]),
+            confidence=obj["confidence"],
+            model=obj["model"],
+            speaker=None if speaker is None else Speaker(**{**speaker, "mentions": [tuple(m) for m in speaker["mentions"]]}),
+            quantities=[Quantity(**q) for q in obj["quantities"]],
+            dates=[TimeExpression(**d) for d in obj["dates"]],
+        )
+
 
 def role_from_json(obj: dict[str, Any] | None, doc_text: str | None = None) -> RoleSpan | None:
     """Read a contract role (``{"text", "spans"}``); rebuild ``text`` from the article if given."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -21,3 +22,13 @@ def seed_a() -> str:
 @pytest.fixture(scope="session")
 def seed_b() -> str:
     return (EXAMPLES / "uk-france-returns-b.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def seed_records(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
+    """What ``extract --model fast`` writes for the two seed articles, as dicts."""
+    from pipeline.io.batch import run_extract
+
+    out = tmp_path_factory.mktemp("seeds") / "records.jsonl"
+    assert run_extract([str(EXAMPLES)], str(out), model="fast", progress=False) == 0
+    return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]

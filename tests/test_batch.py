@@ -11,13 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-import datasets
 import pytest
 from conftest import EXAMPLES, POLNEAR_DEV
 
-from pipeline.io.batch import extract_dataset, run_extract
-from pipeline.io.reading import InputError
-from pipeline.schema import Record
+from pipeline.io.batch import run_extract
 
 QUOTEWISE = [sys.executable, "-m", "pipeline.cli"]
 
@@ -113,13 +110,6 @@ def test_resume_refuses_changed_inputs(dev_slice: Path, tmp_path: Path, capsys: 
     run_extract([str(EXAMPLES)], str(out), progress=False)
     assert run_extract([str(dev_slice)], str(out), resume=True, progress=False) == 2
     assert "cannot resume" in capsys.readouterr().err
-
-
-def test_extract_dataset(seed_a: str) -> None:
-    ds = datasets.Dataset.from_list([{"id": "seed", "text": seed_a}, {"id": "blank", "text": " "}])
-    items = list(extract_dataset(ds))
-    assert any(isinstance(i, Record) and i.doc_id == "seed" for i in items)
-    assert [i.doc_id for i in items if isinstance(i, InputError)] == ["blank"]
 
 
 def test_a_failing_resolver_costs_only_its_field(tmp_path: Path, seed_a: str, monkeypatch) -> None:

@@ -23,7 +23,7 @@ from pipeline.attribution.features import (
     word_shapes,
 )
 from pipeline.attribution.grouping import group
-from pipeline.attribution.tagger import encode_article, load_tokenizer, windows
+from pipeline.attribution.tagger import edge_weights, encode_article, load_tokenizer, windows
 from pipeline.schema import Attribution, RoleSpan
 
 scores = st.integers(1, 60).flatmap(
@@ -112,6 +112,23 @@ def test_windows_cover_every_token() -> None:
         spans = windows(n, 254, 128)
         covered = set().union(*(range(s, e) for s, e in spans)) if spans else set()
         assert covered == set(range(n)) and all(e - s <= 254 for s, e in spans)
+
+
+def test_edge_weights_trust_the_window_with_more_context() -> None:
+    n = 1000
+    spans = windows(n, 254, 128)
+    weights = np.zeros(n)
+    for s, e in spans:
+        w = edge_weights(s, e, n)
+        assert len(w) == e - s and np.all(w > 0)
+        weights[s:e] += w
+    assert np.all(weights > 0)  # every token's scores are a proper weighted mean
+    first, second = spans[0], spans[1]
+    # Token 130 sits 2 tokens into the second window but far from the first one's cut edge.
+    t = 130
+    assert edge_weights(*first, n)[t - first[0]] > edge_weights(*second, n)[t - second[0]]
+    # The article's own start is no cut: the first window trusts its first token fully.
+    assert edge_weights(*first, n)[0] == first[1] - first[0]
 
 
 def _ranges(text: str, *pieces: tuple[str, str]) -> list:

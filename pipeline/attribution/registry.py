@@ -8,13 +8,15 @@ is called once per process, so weights load once.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Protocol
-
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING, Protocol
 
 from pipeline.schema import Attribution
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 
 class Extractor(Protocol):
@@ -36,20 +38,23 @@ def register(name: str) -> Callable[[Callable[[], Extractor]], Callable[[], Extr
     return wrap
 
 
-def _load_builtin() -> None:
-    # Importing the model modules runs their @register decorators.
-    import pipeline.attribution.extractor  # noqa: F401
-    import pipeline.attribution.rules  # noqa: F401
+# The built-in models and the module whose @register decorator defines each. Imported only
+# when asked for: listing models must not load spaCy and torch (a -j N parent never needs them).
+BUILTIN = {
+    "fast": "pipeline.attribution.rules",
+    "default": "pipeline.attribution.extractor",
+    "accurate": "pipeline.attribution.extractor",
+}
 
 
 def available() -> list[str]:
-    _load_builtin()
-    return sorted(_FACTORIES)
+    return sorted(set(BUILTIN) | set(_FACTORIES))
 
 
 @lru_cache(maxsize=None)
 def get_extractor(name: str) -> Extractor:
-    _load_builtin()
+    if name in BUILTIN:
+        importlib.import_module(BUILTIN[name])
     if name not in _FACTORIES:
-        raise KeyError(f"unknown model {name!r}; available: {', '.join(sorted(_FACTORIES))}")
+        raise KeyError(f"unknown model {name!r}; available: {', '.join(available())}")
     return _FACTORIES[name]()

@@ -23,7 +23,6 @@ import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
 from tqdm import tqdm
-from transformers import get_linear_schedule_with_warmup
 
 from pipeline.attribution.encoders import encoder_package
 from pipeline.attribution.features import paint_tags
@@ -156,6 +155,17 @@ def setup_logging(run: Path) -> None:
     log.setLevel(logging.INFO)
 
 
+def linear_warmup_decay(optimizer: torch.optim.Optimizer, warmup: int, total: int) -> torch.optim.lr_scheduler.LambdaLR:
+    """Learning rate rising linearly to its peak over ``warmup`` steps, then falling linearly to 0 at ``total``."""
+
+    def factor(step: int) -> float:
+        if step < warmup:
+            return step / max(1, warmup)
+        return max(0.0, (total - step) / max(1, total - warmup))
+
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+
+
 def train(args: argparse.Namespace) -> Path:
     run = Path(args.run)
     setup_logging(run)
@@ -184,7 +194,7 @@ def train(args: argparse.Namespace) -> Path:
     optimizer = torch.optim.AdamW(
         [{"params": encoder_params, "lr": args.lr}, {"params": head_params, "lr": args.head_lr}], weight_decay=0.01
     )
-    schedule = get_linear_schedule_with_warmup(optimizer, int(0.06 * total), total)
+    schedule = linear_warmup_decay(optimizer, int(0.06 * total), total)
     state = {"step": 0, "best": -1.0, "history": [], "seconds": 0.0}
     checkpoint = run / "checkpoint.pt"
     if checkpoint.exists() and not args.restart:

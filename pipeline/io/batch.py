@@ -6,6 +6,14 @@ input stream, its id, and the byte sizes of the output and errors files at that 
 ``--resume`` truncates both files back to the last ledger line, so a half-written article
 never survives, then skips the articles the ledger lists. Results are written in input
 order whatever ``-j`` is, so the ledger is always a prefix of the input stream.
+
+An output named ``*.parquet`` is written as typed Parquet (:mod:`pipeline.io.parquet`). A
+Parquet file cannot be appended to, so the records are staged as JSONL beside it
+(``OUTPUT.partial.jsonl``) under the same ledger, and converted row group by row group once
+every article is done, to a temporary name renamed onto the output: ``records.parquet`` is
+whole or absent. ``--resume`` carries on with the staging file (after a crash during the
+conversion it only converts again); once the Parquet is in place the staging file and the
+ledger are removed, so a later ``--resume`` starts over.
 """
 
 from __future__ import annotations
@@ -14,20 +22,28 @@ import datetime as dt
 import itertools
 import json
 import multiprocessing
+import os
 import sys
 import time
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from tqdm import tqdm
 
 from pipeline.io.reading import InputError, clobbered_input, read_dataset, read_inputs
-from pipeline.schema import Article, Record
+from pipeline.schema import Article
+
+if TYPE_CHECKING:
+    import datasets
+    from spacy.tokens import Doc
 
 # Articles handed to the worker pool at a time: bounds memory however long the input is.
 BATCH_PER_JOB = 16
+# Articles segmented together (spaCy's nlp.pipe): batching its neural components saves CPU.
+PIPE_BATCH = 8
 # Where stderr is a log file, not a terminal: a plain progress line every this many articles.
 LOG_EVERY = 100
 
@@ -43,7 +59,7 @@ class Outcome:
     failures: list[tuple[str, str]] = field(default_factory=list)  # stages that failed; records kept
 
 
-def _process(item: Article | InputError, model: str) -> Outcome:
+def _process(item: Article | InputError, model: str, doc: Doc | None = None) -> Outcome:
     if isinstance(item, InputError):
         return Outcome(item.doc_id, 0, [], item)
     from pipeline.annotate import (
@@ -52,7 +68,7 @@ def _process(item: Article | InputError, model: str) -> Outcome:
 
     failures: list[tuple[str, str]] = []
     try:
-        records = annotate(item, model, failures)
+        records = annotate(item, model, failures, doc)
     except Exception as e:  # one bad article must not end a run over an archive
         return Outcome(item.id, 0, [], InputError(item.id, "<pipeline>", f"{type(e).__name__}: {e}"))
     lines = [json.dumps(r.to_json(), ensure_ascii=False) + "\n" for r in records]
@@ -68,31 +84,49 @@ def error_lines(outcome: Outcome) -> str:
     return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
 
 
+def _process_chunk(items: list[Article | InputError], model: str) -> list[Outcome]:
+    """Outcomes of a few items, their articles segmented together (``nlp.pipe``)."""
+    from pipeline.segment import segment_all
+
+    articles = [item for item in items if isinstance(item, Article)]
+    try:
+        docs = dict(zip(map(id, articles), segment_all(articles)))
+    except Exception:  # one article broke the batch: segmented alone, only it is lost
+        docs = {}
+    return [_process(item, model, docs.get(id(item))) for item in items]
+
+
 _WORKER_MODEL = "default"
 
 
 def _init_worker(model: str) -> None:
     global _WORKER_MODEL
     _WORKER_MODEL = model
-    import torch
+    # N processes share the cores; threads would oversubscribe them. Set before the worker
+    # first imports torch (spaCy's thinc imports it too), which sizes its thread pools from it.
+    os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = "1"
 
-    torch.set_num_threads(1)  # N processes share the cores; threads would oversubscribe them
+
+def _process_chunk_in_worker(items: list[Article | InputError]) -> list[Outcome]:
+    return _process_chunk(items, _WORKER_MODEL)
 
 
-def _process_in_worker(item: Article | InputError) -> Outcome:
-    return _process(item, _WORKER_MODEL)
+def _chunks(items: Iterator[Article | InputError]) -> Iterator[list[Article | InputError]]:
+    while chunk := list(itertools.islice(items, PIPE_BATCH)):
+        yield chunk
 
 
 def _outcomes(items: Iterator[Article | InputError], model: str, jobs: int) -> Iterator[Outcome]:
-    """Process items in input order, in this process or a pool of ``jobs`` workers."""
+    """Process items in input order, a few at a time, in this process or a pool of ``jobs`` workers."""
     if jobs <= 1:
-        for item in items:
-            yield _process(item, model)
+        for chunk in _chunks(items):
+            yield from _process_chunk(chunk, model)
         return
     ctx = multiprocessing.get_context("spawn")  # fork would copy a half-initialised torch
     with ctx.Pool(jobs, initializer=_init_worker, initargs=(model,)) as pool:
-        while batch := list(itertools.islice(items, jobs * BATCH_PER_JOB)):
-            yield from pool.imap(_process_in_worker, batch, chunksize=1)
+        while batch := list(itertools.islice(_chunks(items), jobs * BATCH_PER_JOB // PIPE_BATCH)):
+            for outcomes in pool.imap(_process_chunk_in_worker, batch, chunksize=1):
+                yield from outcomes
 
 
 class Ledger:
@@ -144,9 +178,11 @@ def run_extract(
         print(f"quotewise: unknown model {model!r}; available: {', '.join(available())}", file=sys.stderr)
         return 2
     out_path = Path(output)
+    parquet = out_path.suffix.lower() == ".parquet"
+    stage_path = out_path.with_name(out_path.name + ".partial.jsonl") if parquet else out_path
     err_path = Path(errors) if errors else out_path.with_name(out_path.name + ".errors.jsonl")
     ledger = Ledger(out_path.with_name(out_path.name + ".progress"))
-    if clash := clobbered_input(inputs, [out_path, err_path, ledger.path]):
+    if clash := clobbered_input(inputs, [out_path, stage_path, err_path, ledger.path]):
         print(f"quotewise: refusing to write {clash[0]}: it is the input {clash[1]}", file=sys.stderr)
         return 2
     out_path.parent.mkdir(parents=True, exist_ok=True)
@@ -169,7 +205,7 @@ def run_extract(
     words = 0
     processed = n_done
     with (
-        _open_for_resume(out_path, last["out"]) as out,
+        _open_for_resume(stage_path, last["out"]) as out,
         _open_for_resume(err_path, last["err"]) as err,
         ledger.path.open("a", encoding="utf-8") as log,
         tqdm(desc=f"extract ({model})", unit=" articles", initial=n_done, disable=not (progress and on_terminal),
@@ -200,6 +236,12 @@ def run_extract(
                 print(f"quotewise: {processed} articles, {written} records, {rate} words/s", file=sys.stderr)
     if err_path.exists() and err_path.stat().st_size == 0:
         err_path.unlink()
+    if parquet:
+        from pipeline.io.parquet import parquet_from_jsonl
+
+        parquet_from_jsonl(stage_path, out_path)
+        stage_path.unlink()
+        ledger.path.unlink()
     elapsed = time.perf_counter() - started
     print(
         f"quotewise: {processed - failed} articles ok, {failed} failed, {written} records → {out_path}"
@@ -211,13 +253,46 @@ def run_extract(
     return 1 if failed or partial else 0
 
 
-def extract_dataset(dataset: Iterable[dict[str, Any]], model: str = "default") -> Iterator[Record | InputError]:
-    """Records for each row of a Hugging Face ``datasets.Dataset`` (``id``, ``text``, optional
-    ``date``, ``title``, ``outlet``, ``url``); a bad row yields its :class:`InputError`."""
-    from pipeline.annotate import annotate
+def extract_dataset(
+    dataset: Iterable[dict[str, Any]],
+    model: str = "default",
+    errors: list[InputError] | None = None,
+    cache_dir: str | None = None,
+) -> datasets.Dataset:
+    """The records of every row of a Hugging Face ``datasets.Dataset`` (``id``, ``text``, optional
+    ``date``, ``title``, ``outlet``, ``url``; any iterable of such dicts will do) as a
+    ``Dataset`` typed by :func:`~pipeline.io.arrow_schema.record_features`, one row per record.
 
-    for item in read_dataset(dataset):
-        if isinstance(item, InputError):
-            yield item
-        else:
-            yield from annotate(item, model)
+    A bad row, or one the pipeline fails on, is reported on stderr and skipped, and its
+    :class:`InputError` appended to ``errors`` when a list is given. The records are written
+    to an Arrow file under ``cache_dir`` (default: Hugging Face's cache) as they come, so
+    memory stays flat; each call makes a fresh one, never reusing records of an earlier run.
+    """
+    import datasets
+
+    from pipeline.attribution.registry import available
+    from pipeline.io.arrow_schema import record_features
+
+    if model not in available():  # else every row would fail on it, one by one
+        raise ValueError(f"unknown model {model!r}; available: {', '.join(available())}")
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for outcome in _outcomes(read_dataset(dataset), model, jobs=1):
+            if outcome.error is not None:
+                e = outcome.error
+                print(f"quotewise: skipped {e.doc_id} ({e.source}): {e.reason}", file=sys.stderr)
+                if errors is not None:
+                    errors.append(e)
+            for stage, reason in outcome.failures:
+                print(f"quotewise: {outcome.doc_id}: {stage} failed ({reason}); its records keep the rest", file=sys.stderr)
+            yield from map(json.loads, outcome.lines)
+
+    features = record_features()
+    records = rows()
+    first = next(records, None)
+    if first is None:  # from_generator refuses to build an empty split
+        return datasets.Dataset.from_dict({name: [] for name in features}, features=features)
+    # A fresh fingerprint: the default one hashes this function, not the pipeline behind it.
+    return datasets.Dataset.from_generator(
+        lambda: itertools.chain([first], records), features=features, cache_dir=cache_dir, fingerprint=uuid.uuid4().hex
+    )

@@ -3,8 +3,8 @@
 Each input shard (a JSONL or Parquet file) is read on the driver's node, where the inputs and
 outputs live, and cut into blocks of a few articles; a pool of actors runs the pipeline on
 the blocks (``map_batches`` with :class:`ArticleAnnotator`, which loads spaCy and the model
-once, in its ``__init__``); each article goes through :func:`pipeline.io.batch._process`,
-the code path of ``extract``, so its records are the same bytes. Blocks come back to the
+once, in its ``__init__``); the articles go through :func:`pipeline.io.batch._process_chunk`,
+the code path of ``extract``, so their records are the same bytes. Blocks come back to the
 driver in input order, and each shard's records are written to a temporary name and renamed
 into place when the shard is complete (:mod:`pipeline.io.shards`): a rerun skips the shards
 whose output exists. An actor that dies is restarted and its block retried by Ray.
@@ -29,9 +29,9 @@ from typing import Any
 
 import pyarrow as pa
 
-from pipeline.io.batch import _process, error_lines
+from pipeline.io.batch import _chunks, _process_chunk, error_lines
 from pipeline.io.reading import read_inputs
-from pipeline.io.shards import OUTPUT_FORMATS, SHARD_WRITERS, Shard, ShardError, ShardOutput, plan_shards
+from pipeline.io.shards import SHARD_WRITERS, Shard, ShardError, ShardOutput, plan_shards
 
 # Bytes of articles per block, the unit an actor takes at a time (about a dozen news
 # articles; one long article alone): small, so the actors share a shard between them and a
@@ -72,7 +72,8 @@ class ArticleAnnotator:
         self.model = model
 
     def __call__(self, batch: pa.Table) -> pa.Table:
-        outcomes = [_process(pickle.loads(item), self.model) for item in batch.column("item").to_pylist()]
+        items = (pickle.loads(item) for item in batch.column("item").to_pylist())
+        outcomes = [outcome for chunk in _chunks(items) for outcome in _process_chunk(chunk, self.model)]
         return pa.table(
             {
                 "shard": batch.column("shard"),
@@ -196,9 +197,7 @@ def run_ray_extract(
         print(f"quotewise: unknown model {model!r}; available: {', '.join(available())}", file=sys.stderr)
         return 2
     if fmt not in SHARD_WRITERS:
-        known = ", ".join(SHARD_WRITERS)
-        print(f"quotewise: no {fmt} shard writer in this build (formats: {known})" if fmt in OUTPUT_FORMATS
-              else f"quotewise: unknown format {fmt!r} (formats: {known})", file=sys.stderr)  # fmt: skip
+        print(f"quotewise: unknown format {fmt!r} (formats: {', '.join(SHARD_WRITERS)})", file=sys.stderr)
         return 2
     try:
         import ray  # noqa: F401

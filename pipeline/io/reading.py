@@ -105,7 +105,7 @@ def article_from_mapping(row: dict[str, Any], source: str, fallback_id: str) -> 
         text=text,
         date=date,
         title=row.get("title"),
-        outlet=row.get("outlet"),
+        outlet=next((v for k in ("outlet", "publisher", "source") if isinstance(v := row.get(k), str) and v), None),
         url=row.get("url"),
     )
 

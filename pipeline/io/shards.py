@@ -17,8 +17,6 @@ from typing import BinaryIO, Protocol
 from pipeline.io.reading import JSONL_SUFFIXES
 
 SHARD_SUFFIXES = (*JSONL_SUFFIXES, ".parquet")
-# What ``--format`` may ask for; each needs a writer in SHARD_WRITERS.
-OUTPUT_FORMATS = ("jsonl", "parquet")
 
 
 class ShardError(ValueError):
@@ -68,7 +66,7 @@ def plan_shards(inputs: Iterable[str | Path], out_dir: Path, fmt: str) -> list[S
 
 class ShardWriter(Protocol):
     """Writes one output shard: each article's records arrive as the JSON lines ``extract``
-    writes for it (a Parquet writer parses and types them)."""
+    writes for it (the Parquet writer parses and types them)."""
 
     def write(self, lines: str) -> None: ...
 
@@ -90,8 +88,28 @@ class JsonlShardWriter:
         self._file.close()
 
 
-# Output format → writer. A format of OUTPUT_FORMATS missing here is refused with a clear message.
-SHARD_WRITERS: dict[str, Callable[[Path], ShardWriter]] = {"jsonl": JsonlShardWriter}
+class ParquetShardWriter:
+    """Typed Parquet (:mod:`pipeline.io.parquet`, the schema of ``extract -o x.parquet``): the
+    records are staged as JSONL beside it and converted when the shard is complete."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._staged = path.with_name(path.name + ".jsonl")
+        self._records = JsonlShardWriter(self._staged)
+
+    def write(self, lines: str) -> None:
+        self._records.write(lines)
+
+    def close(self) -> None:
+        from pipeline.io.parquet import parquet_from_jsonl
+
+        self._records.close()
+        parquet_from_jsonl(self._staged, self._path)
+        self._staged.unlink()
+
+
+# ``--format`` → the writer of its output shards (``NAME.FORMAT``).
+SHARD_WRITERS: dict[str, Callable[[Path], ShardWriter]] = {"jsonl": JsonlShardWriter, "parquet": ParquetShardWriter}
 
 
 def _temporary(path: Path) -> Path:
