@@ -15,13 +15,13 @@ $(PY):
 setup: $(PY)  ## install quotewise, its pinned dependencies and test tools (offline but for PyPI)
 	$(PY) -m pip install --quiet -e ".[test]"
 
-# The review site reads the claim index when `quotewise index` has written one.
-REVIEW_INDEX = $(if $(wildcard out/index),--index out/index)
-run: setup  ## extract the bundled example articles, print who said what, write the review site
+# The review site reads the claim index `quotewise index` writes just before it.
+run: setup  ## extract the bundled example articles, print who said what, index them across the two outlets, write the review site
 	$(QW) extract corpus/examples -o out/examples.jsonl --model $(MODEL)
 	$(QW) summary out/examples.jsonl
+	$(QW) index out/examples.jsonl -o out/index --articles corpus/examples
 	@echo "review site (open in a browser):"
-	@$(QW) view out/examples.jsonl --articles corpus/examples $(REVIEW_INDEX) -o out/review
+	@$(QW) view out/examples.jsonl --articles corpus/examples --index out/index -o out/review
 
 review-screenshot:  ## eval/review-seeds.png: seed b's review page in headless chromium (after make run)
 	$(PY) eval/review_screenshot.py --site out/review --out eval/review-seeds.png
@@ -29,7 +29,7 @@ review-screenshot:  ## eval/review-seeds.png: seed b's review page in headless c
 test: setup  ## the whole test suite (fast: no training beyond a few steps, no timing)
 	$(PY) -m pytest -q -n 2 --dist loadgroup tests
 
-eval:  ## score every model on PolNeAR dev, speakers and the figure normalisers on corpus/gold; reports in eval/results/
+eval:  ## score every model on PolNeAR dev, speakers, the figure normalisers and the cross-article index on corpus/gold; reports in eval/results/
 	$(QW) eval $(POLNEAR)/dev --model fast
 	$(QW) eval $(POLNEAR)/dev --model default
 	$(QW) eval $(POLNEAR)/dev --model accurate
@@ -40,10 +40,12 @@ eval:  ## score every model on PolNeAR dev, speakers and the figure normalisers 
 	$(PY) -m pipeline.evaluation.speakers
 	$(PY) -m pipeline.evaluation.times
 	$(PY) -m pipeline.evaluation.numbers
+	$(QW) eval-index corpus/gold/claims.jsonl --model default
 
-bench: setup  ## words/s, words per CPU-second and peak memory of extract on the dev texts (1 and 2 processes, every model, textacy beside; Ray against -j 2)
+bench: setup  ## words/s, words per CPU-second and peak memory of extract on the dev texts (1 and 2 processes, every model, textacy beside; index time for 100,000 records; Ray against -j 2)
 	$(PY) -m pip install --quiet -e ".[bench]"
 	OMP_WAIT_POLICY=PASSIVE $(PY) eval/bench.py --texts $(POLNEAR)/dev/text --out eval/bench
+	OMP_WAIT_POLICY=PASSIVE $(PY) eval/bench_index.py --texts $(POLNEAR)/train/text $(POLNEAR)/dev/text --records runs/bench-index/polnear-fast.jsonl --out eval/bench
 	OMP_WAIT_POLICY=PASSIVE $(PY) eval/bench_ray.py --polnear $(POLNEAR) --out eval/bench
 	$(PY) -m pipeline.attribution.card default accurate
 

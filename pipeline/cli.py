@@ -42,6 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="eval/results", help="folder for the JSON and markdown reports")
     p.add_argument("--name", help="report name (default: the model name)")
 
+    p = sub.add_parser("eval-index", help="score the cross-article index against the claim gold")
+    p.add_argument("gold", nargs="?", help="gold claims JSONL (default: corpus/gold/claims.jsonl)")
+    p.add_argument("-m", "--model", default="default", help="model to run on the gold's articles")
+    p.add_argument("-p", "--predictions", help="index this records JSONL instead of running a model")
+    p.add_argument("--out", default="eval/results", help="folder for index.json and index.md")
+
     p = sub.add_parser("summary", help="print a readable who-said-what from a records JSONL")
     p.add_argument("records", help="records JSONL written by extract")
 
@@ -50,6 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="folder to write the site in (open its index.html)")
     p.add_argument("--articles", nargs="+", help="the inputs extract read (folders of .txt, .txt or JSONL files), to show the text")
     p.add_argument("--index", help="folder written by quotewise index (speakers.jsonl, claims.jsonl, figures.jsonl)")
+
+    p = sub.add_parser("index", help="index records across articles: speakers, claim clusters, figure groups")
+    p.add_argument("records", nargs="+", help="records JSONL files written by extract")
+    p.add_argument("-o", "--output", required=True, help="folder for speakers.jsonl, claims.jsonl, figures.jsonl, errors.jsonl")
+    p.add_argument("--articles", nargs="+", help="the inputs extract read (for the narration's figures and the outlets)")
+    p.add_argument("--metadata", help="TSV of doc id and outlet (default: a metadata.tsv beside or above the articles)")
+    p.add_argument("-q", "--quiet", action="store_true", help="print no summary")
 
     for name, what in (("times", "time expressions"), ("numbers", "quantities")):
         p = sub.add_parser(name, help=f"annotate every {what[:-1]} in each article, one JSON line each")
@@ -97,6 +110,10 @@ def main(argv: list[str] | None = None) -> int:
         from pipeline.evaluation.attribution import run_eval
 
         return run_eval(args.gold, model=args.model, predictions=args.predictions, out_dir=args.out, name=args.name)
+    if args.command == "eval-index":
+        from pipeline.evaluation.index import run_eval_index
+
+        return run_eval_index(args.gold, model=args.model, predictions=args.predictions, out_dir=args.out)
     if args.command == "summary":
         from pipeline.io.summary import print_summary
 
@@ -105,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:
         from pipeline.review.site import write_site
 
         return write_site(args.records, args.output, articles=args.articles, index=args.index)
+    if args.command == "index":
+        from pipeline.index.build import run_index
+
+        return run_index(args.records, args.output, articles=args.articles, metadata=args.metadata, quiet=args.quiet)
     if args.command == "times":
         from pipeline.io.figures import write_annotations
         from pipeline.normalisers.timex import find_times
