@@ -20,14 +20,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("extract", help="write one JSON line per attribution")
-    p.add_argument("inputs", nargs="+", help="folders of .txt, .txt files, JSONL files, or - for stdin")
-    p.add_argument("-o", "--output", required=True, help="records JSONL to write")
+    add_batch_arguments(p, "records JSONL to write")
     p.add_argument("-m", "--model", default="default", help="default (tagger), accurate (tagger ensemble) or fast (rules)")
-    p.add_argument("-j", "--jobs", type=int, default=1, help="worker processes")
-    p.add_argument("--resume", action="store_true", help="continue a crashed run: skip articles already written")
-    p.add_argument("--errors", help="where to report bad articles (default: OUTPUT.errors.jsonl)")
-    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
-    p.add_argument("--date", type=iso_date, help="publication date (YYYY-MM-DD) of articles that carry none, e.g. .txt files")
 
     p = sub.add_parser("eval", help="score an extractor against a PolNeAR-style gold folder")
     p.add_argument("gold", help="gold folder (brat .ann beside .txt, or PolNeAR's text/ + attributions/)")
@@ -39,12 +33,25 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("summary", help="print a readable who-said-what from a records JSONL")
     p.add_argument("records", help="records JSONL written by extract")
 
-    for name, what in (("times", "time expressions"), ("numbers", "quantities")):
-        p = sub.add_parser(name, help=f"annotate every {what[:-1]} in each article, one JSON line each")
-        p.add_argument("input", help="JSONL with id, text and date, a .txt file or folder (or - for stdin)")
-        p.add_argument("-o", "--output", required=True)
-        p.add_argument("--date", type=iso_date, help="publication date (YYYY-MM-DD) of articles that carry none")
+    for name, what in (("times", "time expression"), ("numbers", "quantity")):
+        p = sub.add_parser(name, help=f"annotate every {what} in each article, one JSON line each")
+        add_batch_arguments(p, f"JSONL to write, one {what} a line")
     return parser
+
+
+def add_batch_arguments(p: argparse.ArgumentParser, output_help: str) -> None:
+    """What extract, times and numbers share: inputs, output, errors, resume, jobs, progress, date."""
+    p.add_argument("inputs", nargs="+", help="folders of .txt, .txt files, JSONL files (id, text, optional date), or - for stdin")
+    p.add_argument("-o", "--output", required=True, help=output_help)
+    p.add_argument("-j", "--jobs", type=int, default=1, help="worker processes")
+    p.add_argument("--resume", action="store_true", help="continue a crashed or interrupted run: skip articles already written")
+    p.add_argument("--errors", help="where to report bad articles (default: OUTPUT.errors.jsonl)")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p.add_argument("--date", type=iso_date, help="publication date (YYYY-MM-DD) of articles that carry none, e.g. .txt files")
+
+
+def batch_options(args: argparse.Namespace) -> dict:
+    return {"jobs": args.jobs, "resume": args.resume, "errors": args.errors, "progress": not args.no_progress, "date": args.date}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,16 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "extract":
         from pipeline.io.batch import run_extract
 
-        return run_extract(
-            args.inputs,
-            args.output,
-            model=args.model,
-            jobs=args.jobs,
-            resume=args.resume,
-            errors=args.errors,
-            progress=not args.no_progress,
-            date=args.date,
-        )
+        return run_extract(args.inputs, args.output, model=args.model, **batch_options(args))
     if args.command == "eval":
         from pipeline.evaluation.attribution import run_eval
 
@@ -70,17 +68,11 @@ def main(argv: list[str] | None = None) -> int:
         from pipeline.io.summary import print_summary
 
         return print_summary(args.records)
-    if args.command == "times":
-        from pipeline.io.figures import write_annotations
-        from pipeline.normalisers.timex import find_times
+    if args.command in ("times", "numbers"):
+        from pipeline.io.batch import run_batch
+        from pipeline.io.figures import STEPS
 
-        return write_annotations(args.input, args.output, lambda a: find_times(a.text, a.date), args.date)
-    if args.command == "numbers":
-        from pipeline.io.figures import write_annotations
-        from pipeline.normalisers.quantities import find_quantities
-        from pipeline.segment import segment
-
-        return write_annotations(args.input, args.output, lambda a: find_quantities(segment(a)), args.date)
+        return run_batch(args.inputs, args.output, STEPS[args.command], args.command, **batch_options(args))
     raise AssertionError(args.command)
 
 

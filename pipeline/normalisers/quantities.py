@@ -170,9 +170,15 @@ def number_value(number: str) -> tuple[Decimal | None, Decimal | None]:
     return word_value(n), None
 
 
+# Decimal arithmetic keeps 28 digits: a figure this large (a run of digits, not a quantity
+# any article states) cannot be rounded exactly, so it is left unresolved.
+MAX_VALUE = Decimal(10) ** 24
+
+
 def _plain(value: Decimal | None, places: int = 4) -> float | None:
-    """An ``int`` when whole (so JSON shows 9000, not 9000.0), else a float to ``places``."""
-    if value is None:
+    """An ``int`` when whole (so JSON shows 9000, not 9000.0), else a float to ``places``;
+    ``None`` when unknown or too large to hold exactly."""
+    if value is None or abs(value) >= MAX_VALUE:
         return None
     rounded = round(value, places)
     return int(rounded) if rounded == rounded.to_integral_value() else float(rounded)
