@@ -22,6 +22,7 @@ import json
 import multiprocessing
 import os
 import signal
+import stat
 import sys
 import threading
 import time
@@ -122,7 +123,26 @@ def _process_in_worker(item: Item) -> Outcome:
     return process(item, _WORKER_WORK)
 
 
+def _quiet_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with its stderr on /dev/null. When the parent
+    is killed (SIGKILL) it cannot release the pool's semaphores; the tracker then releases
+    them, which is all that is needed, but also prints a "leaked semaphore" warning for each
+    run, which is not news to the person who killed it."""
+    from multiprocessing import resource_tracker
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            resource_tracker.ensure_running()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def _pool(work: Work, jobs: int) -> ProcessPoolExecutor:
+    _quiet_resource_tracker()
     ctx = multiprocessing.get_context("spawn")  # fork would copy a half-initialised torch
     return ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(work, os.getpid()))
 
@@ -261,6 +281,8 @@ def _open_at(path: Path, size: int) -> BinaryIO:
     """Open for writing from ``size`` on, dropping anything after it; never extends a file
     (that would fill the gap with NUL bytes)."""
     f = path.open("r+b" if path.exists() else "w+b")
+    if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+        return f  # a device (/dev/full, /dev/null): nothing to truncate
     end = f.seek(0, os.SEEK_END)
     if size > end:
         f.close()
@@ -330,13 +352,16 @@ def run_batch(
     resumable).
     """
     out_path = Path(output)
-    err_path = Path(errors) if errors else out_path.with_name(out_path.name + ".errors.jsonl")
     ledger = Ledger(out_path.with_name(out_path.name + ".progress"))
+    recorded = ledger.read()[0].get("errors") if resume and not errors else None  # resume where the run wrote them
+    err_path = Path(errors or recorded or out_path.with_name(out_path.name + ".errors.jsonl"))
     if clash := clobbered_input(inputs, [out_path, err_path, ledger.path]):
         return _refuse(f"refusing to write {clash[0]}: it is the input {clash[1]}")
     for path in (out_path, err_path):
         if path.is_dir():
             return _refuse(f"cannot write {path}: it is a folder")
+        if (folder := _first_existing(path.parent)).exists() and not folder.is_dir():
+            return _refuse(f"cannot write {path}: {folder} is not a folder")
     header = {"errors": str(err_path.resolve())}
     renamed: dict[str, str] = {}
     items = _unique_ids(read_inputs(inputs, date), renamed)
@@ -474,6 +499,12 @@ def _report(note: dict[str, Any]) -> None:
     else:
         message = f"{note['doc_id']}: {note['stage']} failed ({note['reason']}); its records keep the rest"
     tqdm.write(f"quotewise: {message}".encode("utf-8", "backslashreplace").decode("utf-8"), file=sys.stderr)
+
+
+def _first_existing(folder: Path) -> Path:
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
 
 
 def _refuse(message: str) -> int:

@@ -1,9 +1,9 @@
 """Is an article English? A cheap check by the share of common English function words.
 
 The pipeline's models, lexicons and spaCy's parser are English only: another language gives
-no records, and the batch runner says why rather than staying silent. English news text has
-about a third of its words among these; other languages using the Latin script share few of
-them ("a", "in", "on" are the usual overlaps).
+no records, and the batch runner says why rather than staying silent. Every PolNeAR article
+and seed of 30 words or more has at least 16% of its words among these; French, German and
+Spanish news paragraphs 0–5% (`tests/test_hardening.py`), which sets the threshold between.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ ENGLISH_FUNCTION_WORDS = frozenset(
     "says there than about after more also we our".split()
 )
 # Fewer English function words than this share of the words: not English.
-MIN_ENGLISH_SHARE = 0.12
+MIN_ENGLISH_SHARE = 0.08
 # Too few words to judge (a headline, a list of figures): assumed English.
 MIN_WORDS = 30
 _WORD = re.compile(r"[^\W\d_]+")
@@ -36,4 +36,4 @@ def not_english(text: str) -> str | None:
     share, words = english_share(text)
     if words < MIN_WORDS or share >= MIN_ENGLISH_SHARE:
         return None
-    return f"not English: {share:.0%} of its words are common English words (English news: over {MIN_ENGLISH_SHARE:.0%})"
+    return f"not English: {share:.0%} of its words are common English words (under {MIN_ENGLISH_SHARE:.0%})"
