@@ -5,8 +5,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 QW := $(VENV)/bin/quotewise
 MODEL ?= default
+FUZZ_COUNT ?= 2000
 
-.PHONY: setup run test eval bench cues train
+.PHONY: setup run test fuzz eval bench cues train
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -22,6 +23,9 @@ run: setup  ## extract the bundled example articles and print who said what
 test: setup  ## the whole test suite (fast: no training beyond a few steps, no timing)
 	$(PY) -m pytest -q -n 2 tests
 
+fuzz: setup  ## FUZZ_COUNT (2,000) generated hostile articles through extract, times and numbers: no traceback, nothing unaccounted for
+	$(PY) tests/fuzz.py --count $(FUZZ_COUNT)
+
 eval:  ## score every model on PolNeAR dev, speakers and the figure normalisers on corpus/gold; reports in eval/results/
 	$(QW) eval $(POLNEAR)/dev --model fast
 	$(QW) eval $(POLNEAR)/dev --model default
@@ -33,6 +37,7 @@ eval:  ## score every model on PolNeAR dev, speakers and the figure normalisers 
 
 bench:  ## words/s and peak memory of extract on the dev texts, 1 and 2 processes, every model
 	OMP_WAIT_POLICY=PASSIVE $(PY) eval/bench.py --texts $(POLNEAR)/dev/text --out eval/bench
+	OMP_WAIT_POLICY=PASSIVE $(PY) eval/bench_length.py --texts $(POLNEAR)/dev/text --out eval/bench --models fast default
 	$(PY) -m pipeline.attribution.card default accurate
 
 cues:  ## derive the fast model's cue lexicon from PolNeAR train
