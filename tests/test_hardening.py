@@ -273,3 +273,33 @@ def test_killed_parent_takes_its_workers_with_it(dev_copy: Path, tmp_path: Path)
     time.sleep(1)
     err = log.read_text()
     assert "Traceback" not in err and "BrokenPipeError" not in err and "leaked" not in err, err
+
+
+def test_a_source_that_is_only_punctuation_costs_nothing(tmp_path: Path) -> None:
+    """The out-of-domain case of issue 12: the rules take "[" for a source."""
+    text = 'The story broke in the USA in February 2008 [see CHS article here].\n\nHe said: "It is over."\n'
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["extract", str(tmp_path / "in"), "-o", str(out), "--no-progress", "-m", "fast"]) == 0
+    speakers = {r["source"]["text"]: r["speaker"] for r in map(json.loads, lines(out)) if r["source"]}
+    assert speakers["He"]["type"] == "person"  # the other records keep their speakers
+
+
+def die_on_boom(article, failures: list) -> list[dict]:
+    """A step whose worker dies on one article, as an out-of-memory kill would."""
+    if article.id == "boom":
+        os._exit(9)
+    return [{"doc_id": article.id}]
+
+
+def test_a_worker_that_dies_costs_its_article_only(tmp_path: Path) -> None:
+    from pipeline.io.batch import run_batch
+
+    news = tmp_path / "news.jsonl"
+    ids = ["a", "b", "boom", "c", "d", "e"]
+    news.write_text("".join(json.dumps({"id": i, "text": f"Article {i} said so."}) + "\n" for i in ids), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert run_batch([str(news)], str(out), die_on_boom, "die", jobs=2, progress=False) == 1
+    assert [json.loads(line)["doc_id"] for line in lines(out)] == ["a", "b", "c", "d", "e"]
+    assert errors_of(tmp_path / "out.jsonl.errors.jsonl")["boom"]["reason"].startswith("its worker process died")

@@ -425,7 +425,7 @@ class Resolver:
         if source is None:
             return None
         span = self.doc.char_span(source.start, source.end, alignment_mode="expand")
-        if span is None or not len(span):
+        if span is None or all(t.is_punct or t.is_space for t in span):  # "[": no one to resolve
             return Speaker(mention=source.text, mentions=list(source.spans))
         entity, antecedent = self.resolve_span(span)
         self.resolved[id(attribution)] = entity
@@ -451,6 +451,8 @@ class Resolver:
                 span = self.doc[subject.left_edge.i : subject.right_edge.i + 1]
                 root = span.root
         words = [t for t in span if not t.is_punct]
+        if not words:  # a subject that is only punctuation
+            return self.new_entity("unnamed"), None
         lower = " ".join(t.lower_ for t in words)
         if len(words) == 1 and lower in PERSONAL | dict.fromkeys(PLURAL | NEUTER):
             return self.resolve_pronoun(span, lower)
