@@ -56,6 +56,15 @@ def batch_options(args: argparse.Namespace) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        return run(args)
+    except KeyboardInterrupt:  # before a batch started (loading models); a batch says more itself
+        print("quotewise: interrupted", file=sys.stderr)
+        return 130
+
+
+def run(args: argparse.Namespace) -> int:
+    """Call the subcommand's one function."""
     if args.command == "extract":
         from pipeline.io.batch import run_extract
 
