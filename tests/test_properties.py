@@ -6,13 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.io.batch import json_line
-from pipeline.io.reading import InputError, read_jsonl
+from pipeline.io.reading import InputError, read_inputs, read_jsonl
 from pipeline.normalisers.quantities import _plain, find_quantities, number_value
 from pipeline.normalisers.timex import find_times
 from pipeline.schema import Article
@@ -44,6 +46,19 @@ def test_jsonl_reader_never_raises_and_yields_one_item_per_line(lines: list[str]
         assert json.loads(json_line(row)) == row  # always writable, never lossy
         if isinstance(item, Article):
             item.text.encode("utf-8")  # no lone surrogate reaches the pipeline
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=300) | ANY_TEXT.map(lambda t: t.encode("utf-8", "surrogatepass")))
+def test_txt_reader_takes_any_bytes(data: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "a.txt"
+        path.write_bytes(data)
+        [item] = read_inputs([folder])
+    if isinstance(item, Article):
+        item.text.encode("utf-8")
+    else:
+        assert item.doc_id == "a" and item.reason
 
 
 @settings(max_examples=200, deadline=None)
