@@ -9,4 +9,4 @@ from fuzz import run
 
 
 def test_fuzz_loses_nothing_and_prints_no_traceback(tmp_path: Path) -> None:
-    assert run(count=60, seed=3, folder=tmp_path) == []
+    assert run(count=40, seed=3, folder=tmp_path) == []
