@@ -5,8 +5,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 QW := $(VENV)/bin/quotewise
 MODEL ?= default
+FUZZ_COUNT ?= 2000
 
-.PHONY: setup run test eval bench cues train review-screenshot
+.PHONY: setup run test fuzz eval bench cues train review-screenshot
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -29,6 +30,9 @@ review-screenshot:  ## eval/review-seeds.png: seed b's review page in headless c
 test: setup  ## the whole test suite (fast: no training beyond a few steps, no timing)
 	$(PY) -m pytest -q -n 2 --dist loadgroup tests
 
+fuzz: setup  ## FUZZ_COUNT (2,000) generated hostile articles through extract, times and numbers: no traceback, nothing unaccounted for
+	$(PY) tests/fuzz.py --count $(FUZZ_COUNT)
+
 eval:  ## score every model on PolNeAR dev, speakers, the figure normalisers and the cross-article index on corpus/gold; reports in eval/results/
 	$(QW) eval $(POLNEAR)/dev --model fast
 	$(QW) eval $(POLNEAR)/dev --model default
@@ -47,6 +51,7 @@ bench: setup  ## words/s, words per CPU-second and peak memory of extract on the
 	OMP_WAIT_POLICY=PASSIVE $(PY) eval/bench.py --texts $(POLNEAR)/dev/text --out eval/bench
 	OMP_WAIT_POLICY=PASSIVE $(PY) eval/bench_index.py --texts $(POLNEAR)/train/text $(POLNEAR)/dev/text --records runs/bench-index/polnear-fast.jsonl --out eval/bench
 	OMP_WAIT_POLICY=PASSIVE $(PY) eval/bench_ray.py --polnear $(POLNEAR) --out eval/bench
+	OMP_WAIT_POLICY=PASSIVE $(PY) eval/bench_length.py --texts $(POLNEAR)/dev/text --out eval/bench --models fast default
 	$(PY) -m pipeline.attribution.card default accurate
 
 cues:  ## derive the fast model's cue lexicon from PolNeAR train

@@ -38,12 +38,20 @@ def sentence_indexes(sentence_starts: list[int], attribution: Attribution) -> li
 
 
 def inside(items: list[T], spans: Iterable[Span]) -> list[T]:
-    """The items (quantities, time expressions) lying wholly within one of ``spans``.
+    """The items (quantities, time expressions; in text order, as they are found) lying
+    wholly within one of ``spans``.
 
     Items are found over the whole article first, so that context outside a content (tense,
-    the noun a number counts) still decides them."""
-    ranges = list(spans)
-    return [x for x in items if any(s <= x.start and x.end <= e for s, e in ranges)]
+    the noun a number counts) still decides them. Each span looks only at the items starting
+    in it, so a long article's records cost no more each than a short one's."""
+    chosen: set[int] = set()
+    for s, e in spans:
+        i = bisect.bisect_left(items, s, key=lambda x: x.start)
+        while i < len(items) and items[i].start <= e:
+            if items[i].end <= e:
+                chosen.add(i)
+            i += 1
+    return [items[i] for i in sorted(chosen)]
 
 
 def guarded(stage: str, compute: Callable[[], R], fallback: R, failures: list[tuple[str, str]]) -> R:

@@ -14,26 +14,24 @@ def iso_date(value: str) -> dt.date:
     except ValueError:
         raise argparse.ArgumentTypeError(f"not an ISO date (YYYY-MM-DD): {value!r}") from None
 
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="quotewise", description="Who said what in news articles.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("extract", help="write one JSON line per attribution")
-    p.add_argument("inputs", nargs="+", help="folders of .txt, .txt files, JSONL or Parquet files, or - for stdin; "
-                   "with --engine ray: JSONL or Parquet shard files, or folders of them")  # fmt: skip
-    p.add_argument("-o", "--output", required=True, help="records to write: JSON Lines, or typed Parquet when it ends in "
-                   ".parquet; with --engine ray: the folder of output shards")  # fmt: skip
+    add_batch_arguments(
+        p,
+        inputs_help="folders of .txt, .txt files, JSONL or Parquet files, or - for stdin; "
+        "with --engine ray: JSONL or Parquet shard files, or folders of them",
+        output_help="records to write: JSON Lines, or typed Parquet when it ends in .parquet; "
+        "with --engine ray: the folder of output shards",
+        jobs_help="worker processes (default 1); with --engine ray: CPUs of the local Ray (default all)",
+    )
     p.add_argument("-m", "--model", default="default", help="default (tagger), accurate (tagger ensemble) or fast (rules)")
-    p.add_argument("-j", "--jobs", type=int, help="worker processes (default 1); with --engine ray: CPUs of the local Ray (default all)")
     p.add_argument("--engine", choices=("local", "ray"), default="local", help="local processes, or Ray (pip install 'quotewise[ray]')")
     p.add_argument("--address", help="--engine ray: the cluster to join (host:port, ray://host:10001, or auto); default a local Ray")
     p.add_argument("--actors", type=int, help="--engine ray: pipeline actors, each one CPU (default: the cluster's CPUs)")
     p.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl", help="--engine ray: output shard format")
-    p.add_argument("--resume", action="store_true", help="continue a crashed run: skip articles already written")
-    p.add_argument("--errors", help="where to report bad articles (default: OUTPUT.errors.jsonl)")
-    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
-    p.add_argument("--date", type=iso_date, help="publication date (YYYY-MM-DD) of articles that carry none, e.g. .txt files")
 
     p = sub.add_parser("eval", help="score an extractor against a PolNeAR-style gold folder")
     p.add_argument("gold", help="gold folder (brat .ann beside .txt, or PolNeAR's text/ + attributions/)")
@@ -64,12 +62,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--metadata", help="TSV of doc id and outlet (default: a metadata.tsv beside or above the articles)")
     p.add_argument("-q", "--quiet", action="store_true", help="print no summary")
 
-    for name, what in (("times", "time expressions"), ("numbers", "quantities")):
-        p = sub.add_parser(name, help=f"annotate every {what[:-1]} in each article, one JSON line each")
-        p.add_argument("input", help="JSONL with id, text and date, a .txt file or folder (or - for stdin)")
-        p.add_argument("-o", "--output", required=True)
-        p.add_argument("--date", type=iso_date, help="publication date (YYYY-MM-DD) of articles that carry none")
+    for name, what in (("times", "time expression"), ("numbers", "quantity")):
+        p = sub.add_parser(name, help=f"annotate every {what} in each article, one JSON line each")
+        add_batch_arguments(p, output_help=f"JSONL to write, one {what} a line")
     return parser
+
+
+def add_batch_arguments(
+    p: argparse.ArgumentParser,
+    output_help: str,
+    inputs_help: str = "folders of .txt, .txt files, JSONL or Parquet files (id, text, optional date), or - for stdin",
+    jobs_help: str = "worker processes (default 1)",
+) -> None:
+    """What extract, times and numbers share: inputs, output, errors, resume, jobs, progress, date."""
+    p.add_argument("inputs", nargs="+", help=inputs_help)
+    p.add_argument("-o", "--output", required=True, help=output_help)
+    p.add_argument("-j", "--jobs", type=int, help=jobs_help)
+    p.add_argument("--resume", action="store_true", help="continue a crashed or interrupted run: skip articles already written")
+    p.add_argument("--errors", help="where to report bad articles (default: OUTPUT.errors.jsonl)")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p.add_argument("--date", type=iso_date, help="publication date (YYYY-MM-DD) of articles that carry none, e.g. .txt files")
+
+
+def batch_options(args: argparse.Namespace) -> dict:
+    return {"jobs": args.jobs or 1, "resume": args.resume, "errors": args.errors, "progress": not args.no_progress, "date": args.date}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -79,33 +95,26 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--address, --actors and --format go with --engine ray")
     if args.command == "extract" and args.engine == "ray" and (args.resume or args.errors):
         parser.error("--engine ray always resumes (finished shards are skipped) and writes errors beside each shard")
+    try:
+        return run(args)
+    except KeyboardInterrupt:  # before a batch started (loading models); a batch says more itself
+        print("quotewise: interrupted", file=sys.stderr)
+        return 130
+
+
+def run(args: argparse.Namespace) -> int:
+    """Call the subcommand's one function."""
     if args.command == "extract" and args.engine == "ray":
         from pipeline.io.ray_runner import run_ray_extract
 
         return run_ray_extract(
-            args.inputs,
-            args.output,
-            model=args.model,
-            address=args.address,
-            actors=args.actors,
-            cpus=args.jobs,
-            fmt=args.format,
-            date=args.date,
-            progress=not args.no_progress,
-        )
+            args.inputs, args.output, model=args.model, address=args.address, actors=args.actors, cpus=args.jobs,
+            fmt=args.format, date=args.date, progress=not args.no_progress,
+        )  # fmt: skip
     if args.command == "extract":
         from pipeline.io.batch import run_extract
 
-        return run_extract(
-            args.inputs,
-            args.output,
-            model=args.model,
-            jobs=args.jobs or 1,
-            resume=args.resume,
-            errors=args.errors,
-            progress=not args.no_progress,
-            date=args.date,
-        )
+        return run_extract(args.inputs, args.output, model=args.model, **batch_options(args))
     if args.command == "eval":
         from pipeline.evaluation.attribution import run_eval
 
@@ -126,17 +135,11 @@ def main(argv: list[str] | None = None) -> int:
         from pipeline.index.build import run_index
 
         return run_index(args.records, args.output, articles=args.articles, metadata=args.metadata, quiet=args.quiet)
-    if args.command == "times":
-        from pipeline.io.figures import write_annotations
-        from pipeline.normalisers.timex import find_times
+    if args.command in ("times", "numbers"):
+        from pipeline.io.batch import run_batch
+        from pipeline.io.figures import STEPS
 
-        return write_annotations(args.input, args.output, lambda a: find_times(a.text, a.date), args.date)
-    if args.command == "numbers":
-        from pipeline.io.figures import write_annotations
-        from pipeline.normalisers.quantities import find_quantities
-        from pipeline.segment import segment
-
-        return write_annotations(args.input, args.output, lambda a: find_quantities(segment(a)), args.date)
+        return run_batch(args.inputs, args.output, STEPS[args.command], args.command, **batch_options(args))
     raise AssertionError(args.command)
 
 

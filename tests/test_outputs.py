@@ -156,7 +156,7 @@ def test_a_crash_while_converting_resumes_by_converting_only(tmp_path: Path, see
     def no_article_again(*args: object) -> None:
         raise AssertionError("every article was already done")
 
-    monkeypatch.setattr(pipeline.io.batch, "_process", no_article_again)
+    monkeypatch.setattr(pipeline.io.batch, "process", no_article_again)
     assert run_extract([str(EXAMPLES)], str(out), model="fast", resume=True, progress=False) == 0
     assert pq.read_table(out).to_pylist() == seed_records
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Iterator
 
 from spacy.tokens import Doc, Span, Token
 
@@ -59,6 +60,37 @@ LINE = re.compile(r"[^\n]*\S[^\n]*")
 Range = tuple[int, int]
 
 
+class QuoteIndex:
+    """An article's quotes (in text order and never overlapping, so sorted by start and by
+    end alike), looked up by position: each cue reads only the quotes near it, so the rules'
+    work grows linearly with the article, not with its length times its quotes."""
+
+    def __init__(self, quotes: list[Quote]) -> None:
+        self.quotes = quotes
+        self.starts = [q.start for q in quotes]
+        self.ends = [q.end for q in quotes]
+
+    def first_from(self, position: int) -> Quote | None:
+        """The first quote starting at or after ``position``."""
+        i = bisect.bisect_left(self.starts, position)
+        return self.quotes[i] if i < len(self.quotes) else None
+
+    def ending_at(self, end: int) -> Quote | None:
+        i = bisect.bisect_left(self.ends, end)
+        return self.quotes[i] if i < len(self.quotes) and self.ends[i] == end else None
+
+    def ending_by(self, position: int, earliest_end: int) -> Iterator[Quote]:
+        """Quotes ending at or before ``position`` and at or after ``earliest_end``, last first."""
+        i = bisect.bisect_right(self.ends, position) - 1
+        while i >= 0 and self.ends[i] >= earliest_end:
+            yield self.quotes[i]
+            i -= 1
+
+    def overlapping(self, start: int, end: int) -> list[Quote]:
+        """Quotes sharing a character with ``start``–``end``, in text order."""
+        return self.quotes[bisect.bisect_right(self.ends, start) : bisect.bisect_left(self.starts, end)]
+
+
 class RuleExtractor:
     name = "fast"
 
@@ -71,11 +103,12 @@ class RuleExtractor:
         inside = bytearray(len(text))  # 1 strictly inside a quote: univocal, nothing nests there
         for q in quotes:
             inside[q.start + 1 : q.end - 1] = b"\x01" * max(q.end - q.start - 2, 0)
+        index = QuoteIndex(quotes)
         candidates = [
             attribution
             for sent in doc.sents
             for token in sent
-            if not inside[token.idx] and (attribution := self._from_cue(token, sent, quotes, text)) is not None
+            if not inside[token.idx] and (attribution := self._from_cue(token, sent, index, text)) is not None
         ]
         candidates += _speaker_lines(doc, text) + _dash_credits(text)
         # Where two readings claim the same words, keep the outer of nested reports (PolNeAR
@@ -95,7 +128,7 @@ class RuleExtractor:
         return found
 
     # -- one cue ------------------------------------------------------------------------
-    def _from_cue(self, token: Token, sent: Span, quotes: list[Quote], text: str) -> Attribution | None:
+    def _from_cue(self, token: Token, sent: Span, quotes: QuoteIndex, text: str) -> Attribution | None:
         lemma = lemma_of(token)
         if lemma == "accord" and any(c.lower_ == "to" for c in token.children):
             return self._according_to(token, sent, text)
@@ -107,7 +140,7 @@ class RuleExtractor:
         for start, end in ranges:
             start, end = _snap_to_quote(start, end, quotes, token)
             # Inside a quote PolNeAR keeps the final full stop; outside it, not.
-            keep_period = any(q.end == end and (q.closed or q.start == start) for q in quotes)
+            keep_period = (q := quotes.ending_at(end)) is not None and (q.closed or q.start == start)
             start, end = _trim(text, start, end, keep_period)
             if end > start:
                 content.append((start, end))
@@ -123,24 +156,27 @@ class RuleExtractor:
             confidence=round((PATTERN_PRECISION[pattern] + precision) / 2, 4),
         )
 
-    def _content(self, token: Token, sent: Span, quotes: list[Quote], text: str) -> tuple[list[Range], str]:
+    def _content(self, token: Token, sent: Span, quotes: QuoteIndex, text: str) -> tuple[list[Range], str]:
         """What the cue reports (char ranges), by the first pattern that applies, and its name."""
         cue_end = _cue_range(token)[1]
         # A quote the cue introduces: "said: “...”" first, then one before the cue with only
         # the cue's own words between ("“...,” a source told the FT"; it may have opened in
         # an earlier sentence), then "told the BBC, “...”". A quote after other words ("said
         # that “...”", "called him “a liar”") is inside the complement.
-        after = next((q for q in quotes if cue_end <= q.start < sent.end_char), None)
+        after = quotes.first_from(cue_end)
+        after = after if after is not None and after.start < sent.end_char else None
         lead = text[cue_end : after.start].strip() if after is not None else ""
         if after is not None and text[token.idx : after.start].rstrip().endswith(":"):
             return [(after.start, after.end)], "quote"
         # A quote ending in "?" or "!" is a sentence of its own: "“You winning?” she said."
+        gap_start = sent.start_char  # a quote ending here or later has only blanks before the sentence
+        while gap_start > 0 and text[gap_start - 1] in " \t":
+            gap_start -= 1
         before = next(
             (
                 q
-                for q in reversed(quotes)
-                if q.end <= token.idx
-                and (sent.start_char < q.end or (not text[q.end : sent.start_char].strip(" \t") and text[q.end - 2] in "?!"))
+                for q in quotes.ending_by(token.idx, gap_start)
+                if sent.start_char < q.end or text[q.end - 2] in "?!"
             ),
             None,
         )
@@ -410,24 +446,44 @@ def _join_continued_quotes(found: list[Attribution], quotes: list[Quote], doc: D
     cue's sentence, stand between.
     """
     covered = {i for a in found for s, e in a.content.spans for i in range(s, e)}
+    # (content end, -position in found): the last one ending by a quote's start is the one
+    # that ends latest, the earliest in ``found`` among equals.
+    by_end = sorted((a.content.end, -k) for k, a in enumerate(found))
     for quote in quotes:
         if quote.start in covered:
             continue
-        previous = max((a for a in found if a.content.end <= quote.start), key=lambda a: a.content.end, default=None)
-        if previous is None:
+        i = bisect.bisect_right(by_end, (quote.start, 1))
+        if i == 0:
             continue
+        previous_end, k = by_end[i - 1]
+        previous = found[-k]
         own = {i for role in (previous.cue, previous.source) if role for s, e in role.spans for i in range(s, e)}
         if previous.cue is not None:
             cue_sent = doc.char_span(*previous.cue.spans[0], alignment_mode="expand").sent
             if cue_sent.end_char <= quote.start:
                 own.update(range(cue_sent.start_char, cue_sent.end_char))
-        between = range(previous.content.end, quote.start)
-        gap = "".join(text[i] for i in between if i not in own)
-        if gap.strip(TRIM + ".") or ("\n" in gap and not _starts_line(text, quote.start)):
+        gap = _gap(text, previous.content.end, quote.start, own)
+        if gap is None or ("\n" in gap and not _starts_line(text, quote.start)):
             continue
         spans = [*previous.content.spans, _trim(text, quote.start, quote.end, keep_period=True)]
         previous.content = RoleSpan.from_spans(text, spans)
+        by_end.remove((previous_end, k))
+        bisect.insort(by_end, (previous.content.end, k))
         covered.update(range(quote.start, quote.end))
+
+
+def _gap(text: str, start: int, end: int, own: set[int]) -> str | None:
+    """The characters from ``start`` to ``end`` outside ``own`` when all are punctuation or
+    blanks PolNeAR trims, else ``None`` (found at the first word character: a statement far
+    back is not read through)."""
+    gap = []
+    for i in range(start, end):
+        if i in own:
+            continue
+        if text[i] not in TRIM + ".":
+            return None
+        gap.append(text[i])
+    return "".join(gap)
 
 
 # -- character and token helpers -----------------------------------------------------------
@@ -441,9 +497,9 @@ def _trim(text: str, start: int, end: int, keep_period: bool = False) -> Range:
     return start, end
 
 
-def _snap_to_quote(start: int, end: int, quotes: list[Quote], cue: Token) -> Range:
+def _snap_to_quote(start: int, end: int, quotes: QuoteIndex, cue: Token) -> Range:
     """Grow a content range to whole quotes it overlaps, never over the cue."""
-    for q in quotes:
+    for q in quotes.overlapping(start, end):
         if q.start < end and start < q.end and not (q.start <= cue.idx < q.end):
             start, end = min(start, q.start), max(end, q.end)
     return start, end

@@ -3,7 +3,7 @@
 Each input shard (a JSONL or Parquet file) is read on the driver's node, where the inputs and
 outputs live, and cut into blocks of a few articles; a pool of actors runs the pipeline on
 the blocks (``map_batches`` with :class:`ArticleAnnotator`, which loads spaCy and the model
-once, in its ``__init__``); the articles go through :func:`pipeline.io.batch._process_chunk`,
+once, in its ``__init__``); the articles go through :func:`pipeline.io.batch.process_chunk`,
 the code path of ``extract``, so their records are the same bytes. Blocks come back to the
 driver in input order, and each shard's records are written to a temporary name and renamed
 into place when the shard is complete (:mod:`pipeline.io.shards`): a rerun skips the shards
@@ -29,7 +29,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from pipeline.io.batch import _chunks, _process_chunk, error_lines
+from pipeline.io.batch import ExtractStep, chunks, error_notes, json_line, process_chunk
 from pipeline.io.reading import read_inputs
 from pipeline.io.shards import SHARD_WRITERS, Shard, ShardError, ShardOutput, plan_shards
 
@@ -69,17 +69,17 @@ class ArticleAnnotator:
         torch.set_num_threads(THREADS_PER_ACTOR)
         load_nlp()
         get_extractor(model)
-        self.model = model
+        self.step = ExtractStep(model)
 
     def __call__(self, batch: pa.Table) -> pa.Table:
         items = (pickle.loads(item) for item in batch.column("item").to_pylist())
-        outcomes = [outcome for chunk in _chunks(items) for outcome in _process_chunk(chunk, self.model)]
+        outcomes = [outcome for chunk in chunks(items) for outcome in process_chunk(chunk, self.step)]
         return pa.table(
             {
                 "shard": batch.column("shard"),
-                "records": pa.array(["".join(o.lines) for o in outcomes], pa.large_string()),
-                "errors": pa.array([error_lines(o) for o in outcomes], pa.string()),
-                "n_records": pa.array([len(o.lines) for o in outcomes], pa.int64()),
+                "records": pa.array([o.data.decode("utf-8") for o in outcomes], pa.large_string()),
+                "errors": pa.array([b"".join(map(json_line, error_notes(o, {}))).decode("utf-8") for o in outcomes], pa.string()),
+                "n_records": pa.array([o.records for o in outcomes], pa.int64()),
                 "failed": pa.array([o.error is not None for o in outcomes], pa.bool_()),
                 "partial": pa.array([len(o.failures) for o in outcomes], pa.int64()),
             }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -25,6 +26,9 @@ _BINARY_SHARE = 0.01
 _ALLOWED_CONTROL = set("\n\r\t\f\v")
 # File suffixes read as JSON Lines (any case).
 JSONL_SUFFIXES = (".jsonl", ".json", ".ndjson")
+# A lone surrogate: a "\ud800" escape in JSON, or an undecodable byte kept by surrogateescape.
+# Neither can be written out as UTF-8.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -67,11 +71,27 @@ def folder_articles(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt")
 
 
+def unicode_problem(value: str, name: str) -> str | None:
+    """Why ``value`` (the field ``name``) cannot be written out as UTF-8, or ``None``."""
+    if not (m := _SURROGATE.search(value)):
+        return None
+    c = m.group()
+    if "\udc80" <= c <= "\udcff":
+        return f"not UTF-8: undecodable byte 0x{ord(c) - 0xDC00:02x} in '{name}' at offset {m.start()}"
+    return f"not valid Unicode: lone surrogate U+{ord(c):04X} in '{name}' at offset {m.start()}"
+
+
 def read_text_file(path: Path) -> Article | InputError:
-    """One ``.txt`` article; its id is the file stem."""
-    if path.stat().st_size > 4 * MAX_ARTICLE_CHARS:
-        return InputError(path.stem, str(path), f"article too large ({path.stat().st_size:,} bytes)")
-    text, reason = _decode(path.read_bytes())
+    """One ``.txt`` article; its id is the file stem. A leading BOM is dropped, so offsets
+    are into the text after it (``open(path, encoding="utf-8-sig").read()``)."""
+    try:
+        size = path.stat().st_size
+        data = b"" if size > 4 * MAX_ARTICLE_CHARS else path.read_bytes()
+    except OSError as e:  # unreadable (permissions, I/O error): that article only
+        return InputError(path.stem, str(path), f"cannot read: {e.strerror}")
+    if size > 4 * MAX_ARTICLE_CHARS:
+        return InputError(path.stem, str(path), f"article too large ({size:,} bytes)")
+    text, reason = _decode(data)
     reason = reason or problem_with(text or "")
     if reason:
         return InputError(path.stem, str(path), reason)
@@ -91,10 +111,12 @@ def _parse_date(value: Any) -> dt.date | None:
 def article_from_mapping(row: dict[str, Any], source: str, fallback_id: str) -> Article | InputError:
     """Build an article from a JSONL object or a dataset row (``id``, ``text``, optional metadata)."""
     doc_id = fallback_id if row.get("id") in (None, "") else str(row.get("id"))  # 0 is an id
+    if reason := unicode_problem(doc_id, "id"):
+        return InputError(fallback_id, source, reason)  # the error's own id must be writable
     text = row.get("text")
     if not isinstance(text, str):
         return InputError(doc_id, source, "missing 'text' field" if text is None else "'text' is not a string")
-    if reason := problem_with(text):
+    if reason := unicode_problem(text, "text") or problem_with(text):
         return InputError(doc_id, source, reason)
     try:
         date = _parse_date(row.get("date"))
@@ -121,6 +143,12 @@ def read_jsonl(stream: TextIO | Iterable[str], source: str) -> Iterator[Article 
         except json.JSONDecodeError as e:
             yield InputError(where, where, f"malformed JSON line: {e.msg} at column {e.colno}")
             continue
+        except ValueError as e:  # an integer over Python's 4,300-digit limit
+            yield InputError(where, where, f"malformed JSON line: {e}")
+            continue
+        except RecursionError:
+            yield InputError(where, where, "malformed JSON line: nested too deeply")
+            continue
         if not isinstance(row, dict):
             yield InputError(where, where, "JSON line is not an object")
             continue
@@ -129,13 +157,12 @@ def read_jsonl(stream: TextIO | Iterable[str], source: str) -> Iterator[Article 
 
 def _read_jsonl_file(path: Path) -> Iterator[Article | InputError]:
     # surrogateescape keeps one undecodable line from hiding the rest of the file;
-    # the escaped bytes then mark just that article as not UTF-8.
-    with path.open(encoding="utf-8-sig", errors="surrogateescape") as f:  # a leading BOM is no part of line 1
-        for item in read_jsonl(f, str(path)):
-            if isinstance(item, Article) and any("\udc80" <= c <= "\udcff" for c in item.text):
-                yield InputError(item.id, str(path), "not UTF-8: undecodable bytes in 'text'")
-            else:
-                yield item
+    # the escaped bytes then mark just that article as not UTF-8 (``unicode_problem``).
+    try:
+        with path.open(encoding="utf-8-sig", errors="surrogateescape") as f:  # a leading BOM is no part of line 1
+            yield from read_jsonl(f, str(path))
+    except OSError as e:  # missing, unreadable, or failing mid-file: the rest of this input only
+        yield InputError(path.name, str(path), f"cannot read: {e.strerror or e}")
 
 
 # Rows of a Parquet file decoded at a time: bounds memory whatever the row groups are.

@@ -60,7 +60,14 @@ _CHANGE_BEFORE = re.compile(
     r"cut\s+of|reduction\s+of|growth\s+of|gain\s+of)\s+(?:by\s+)?(?:an?\s+)?$",
     re.I,
 )
-_CHANGE_AFTER = re.compile(r"^\s+(?:increase|rise|drop|decline|jump|gain|hike|cut|reduction|growth|fall|higher|lower|up|down)\b", re.I)
+_CHANGE_AFTER = re.compile(r"\s+(?:increase|rise|drop|decline|jump|gain|hike|cut|reduction|growth|fall|higher|lower|up|down)\b", re.I)
+
+# Read at a position (``pattern.match(text, pos)``), never on ``text[pos:]``: slicing the rest
+# of the text for each number made the work grow with the square of the article's length.
+_TIME_UNIT_AFTER = re.compile(rf"[\s-]+{_TIME_UNITS}\b", re.I)
+_IDLE_AFTER = re.compile(r"\s+(?:of|another|day|time|point|way|thing)\b", re.I)
+_HYPHEN_NOUN = re.compile(r"-([a-z]+)")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”]\s+|\n\s*)$")
 
 # --- patterns ------------------------------------------------------------------------------
 
@@ -170,9 +177,15 @@ def number_value(number: str) -> tuple[Decimal | None, Decimal | None]:
     return word_value(n), None
 
 
+# Decimal arithmetic keeps 28 digits: a figure this large (a run of digits, not a quantity
+# any article states) cannot be rounded exactly, so it is left unresolved.
+MAX_VALUE = Decimal(10) ** 24
+
+
 def _plain(value: Decimal | None, places: int = 4) -> float | None:
-    """An ``int`` when whole (so JSON shows 9000, not 9000.0), else a float to ``places``."""
-    if value is None:
+    """An ``int`` when whole (so JSON shows 9000, not 9000.0), else a float to ``places``;
+    ``None`` when unknown or too large to hold exactly."""
+    if value is None or abs(value) >= MAX_VALUE:
         return None
     rounded = round(value, places)
     return int(rounded) if rounded == rounded.to_integral_value() else float(rounded)
@@ -196,7 +209,11 @@ def _is_name(text: str, m: re.Match[str]) -> bool:
     before = re.search(r"([A-Z][\w.]*)\s+$", text[max(0, m.start() - 30) : m.start()])
     if before is None:
         return False
-    sentence_start = re.search(r"(?:^|[.!?:;\"“”]\s+|\n\s*)$", text[: m.start() - len(before.group(0))])
+    end = m.start() - len(before.group(0))
+    blanks = end  # the pattern reads only the blanks at the end and the character before them
+    while blanks > 0 and text[blanks - 1].isspace():
+        blanks -= 1
+    sentence_start = _SENTENCE_START.search(text[max(0, blanks - 1) : end])
     return sentence_start is None or before.group(1) in ("No.", "Number")
 
 
@@ -207,7 +224,7 @@ def _idle_one(text: str, m: re.Match[str], doc: Doc) -> bool:
     start, end = m.start("n1"), m.end("n1")
     if text[end : end + 1] == "-" or text[max(0, start - 1) : start] == "-":
         return True
-    if re.match(r"\s+(?:of|another|day|time|point|way|thing)\b", text[end:], re.I):
+    if _IDLE_AFTER.match(text, end):
         return True
     if re.search(r"\b(?:no|any|every|the|this|that|which)\s+$", text[max(0, start - 12) : start], re.I):
         return True
@@ -230,7 +247,7 @@ def plural(noun: str) -> str:
 def _unit(doc: Doc, text: str, end: int, of_phrase: bool) -> str | None:
     """The noun the number counts: the head of its ``nummod``; for proportions and vague
     multiples the object of the "of" after them ("half *of voters*", "thousands of *bankers*")."""
-    if m := re.match(r"-([a-z]+)", text[end:]):  # "a 63-year-old", "a 20-point lead"
+    if m := _HYPHEN_NOUN.match(text, end):  # "a 63-year-old", "a 20-point lead"
         return plural(m.group(1))
     span = doc.char_span(max(0, end - 1), end, alignment_mode="expand")
     if span is None:
@@ -307,7 +324,7 @@ def _quantity(doc: Doc, text: str, m: re.Match[str]) -> Quantity | None:
         if bound := _clean(m.group("or") or ""):  # "$200 or less", "$3million or more"
             low, high = (value, high) if bound.endswith(("more", "above", "higher")) else (low, value)
     if kind != "fraction" and (
-        _CHANGE_BEFORE.search(text[max(0, m.start() - 40) : m.start()]) or _CHANGE_AFTER.match(text[m.end() :])
+        _CHANGE_BEFORE.search(text[max(0, m.start() - 40) : m.start()]) or _CHANGE_AFTER.match(text, m.end())
     ):
         kind = "change"
     if unit is None:
@@ -331,7 +348,7 @@ def _in_time(m: re.Match[str], text: str, times: list[TimeExpression]) -> bool:
     ("two years ago") or is money or a percentage ("$25,000 a year")."""
     if m.group("post") or m.group("cur1"):
         return False
-    if re.match(rf"[\s-]+{_TIME_UNITS}\b", text[m.end() :], re.I):
+    if _TIME_UNIT_AFTER.match(text, m.end()):
         return False
     return any(t.start < m.end() and m.start() < t.end and t.type != "DURATION" for t in times)
 
@@ -349,7 +366,7 @@ def _matches(text: str) -> Iterator[re.Match[str]]:
     """Candidate quantities, with the two readings that a pattern alone gets wrong undone:
     a falling pair of amounts is two quantities, and "over 10 years" is no bound."""
     for m in QUANTITY.finditer(text):
-        if m.group("mod") and _clean(m.group("mod")) == "over" and re.match(rf"[\s-]+{_TIME_UNITS}\b", text[m.end() :], re.I):
+        if m.group("mod") and _clean(m.group("mod")) == "over" and _TIME_UNIT_AFTER.match(text, m.end()):
             m = QUANTITY.match(text, m.start("cur1") if m.group("cur1") else m.start("n1")) or m
         if m.group("frac_n") and not _rising(m.group("frac_n"), m.group("frac_d")):  # "200,000 in 1972"
             yield from (q for q in (SINGLE.match(text, m.start()),) if q)

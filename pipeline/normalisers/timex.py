@@ -29,7 +29,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.schema import TimeExpression
 
@@ -566,9 +566,14 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
 
 
 def _candidates(ctx: _Context) -> Iterator[Found]:
+    unanchored = replace(ctx, anchor=None)
     for pattern, handle in RULES:
         for m in pattern.finditer(ctx.text):
-            yield from handle(m, ctx)
+            try:
+                found = list(handle(m, ctx))
+            except (OverflowError, ValueError):  # "tomorrow" of 9999-12-31: past the calendar
+                found = list(handle(m, unanchored))  # so unresolved ("XXXX-XX-XX"), not an error
+            yield from found
 
 
 def _longest_first(found: Iterable[Found]) -> list[Found]:

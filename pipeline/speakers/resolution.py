@@ -20,12 +20,12 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.schema import Attribution, Speaker
+from pipeline.schema import Attribution, RoleSpan, Speaker
 from pipeline.schema import Span as CharSpan
 
 NAME_LABELS = {"PERSON": "person", "ORG": "organisation", "GPE": "organisation", "FAC": "organisation", "NORP": "group"}
@@ -91,6 +91,9 @@ RELATIVE = {"who", "whom", "whose", "which", "that"}
 FIRST_SECOND = {"i": "i", "me": "i", "my": "i", "we": "we", "us": "we", "our": "we", "you": "you", "your": "you"}
 WINDOW = 6  # sentences a pronoun looks back
 NOMINAL_WINDOW = 4  # sentences "the minister" looks back for a speaker when no role matches
+# Texts longer than this (books, dumps; PolNeAR train's longest article has 33,672
+# characters) are resolved in windows of whole paragraphs about this long.
+WINDOW_CHARS = 50_000
 SOURCE_BONUS, SUBJECT_BONUS, QUOTE_PENALTY, UNKNOWN_GENDER_PENALTY = 1.0, 1.0, 1.5, 1.0
 
 
@@ -422,7 +425,7 @@ class Resolver:
         if source is None:
             return None
         span = self.doc.char_span(source.start, source.end, alignment_mode="expand")
-        if span is None or not len(span):
+        if span is None or all(t.is_punct or t.is_space for t in span):  # "[": no one to resolve
             return Speaker(mention=source.text, mentions=list(source.spans))
         entity, antecedent = self.resolve_span(span)
         self.resolved[id(attribution)] = entity
@@ -448,6 +451,8 @@ class Resolver:
                 span = self.doc[subject.left_edge.i : subject.right_edge.i + 1]
                 root = span.root
         words = [t for t in span if not t.is_punct]
+        if not words:  # a subject that is only punctuation
+            return self.new_entity("unnamed"), None
         lower = " ".join(t.lower_ for t in words)
         if len(words) == 1 and lower in PERSONAL | dict.fromkeys(PLURAL | NEUTER):
             return self.resolve_pronoun(span, lower)
@@ -804,8 +809,57 @@ class Resolver:
 def resolve_speakers(doc: Doc, attributions: list[Attribution]) -> list[Speaker | None]:
     """The speaker of each attribution's source (None where it has no source), in input order.
 
-    Mentions are resolved in document order so a pronoun sees the speakers before it.
+    Mentions are resolved in document order so a pronoun sees the speakers before it. A text
+    longer than ``WINDOW_CHARS`` is resolved window by window (:func:`windows`).
     """
+    if len(doc.text) <= WINDOW_CHARS:
+        speakers = _resolve(doc, attributions)
+    else:
+        speakers = [None] * len(attributions)
+        for k, window in enumerate(windows(doc)):
+            inside = [i for i, a in enumerate(attributions) if a.source and window.start_char <= a.source.start < window.end_char]
+            shift = -window.start_char
+            moved = [replace(attributions[i], content=_moved(attributions[i].content, shift),
+                             cue=_moved(attributions[i].cue, shift), source=_moved(attributions[i].source, shift))
+                     for i in inside]  # fmt: skip
+            for i, speaker in zip(inside, _resolve(window.as_doc(), moved)):
+                if speaker is not None:
+                    speaker.mentions = [(s - shift, e - shift) for s, e in speaker.mentions]
+                    speaker.entity_id = speaker.entity_id and f"{k}/{speaker.entity_id}"  # ids are per window
+                speakers[i] = speaker
+    # Number speakers e1, e2, ... by first mention; the resolver's own ids count every entity.
+    order = sorted(range(len(attributions)), key=lambda i: attributions[i].source.start if attributions[i].source else -1)
+    renumber: dict[str, str] = {}
+    for i in order:
+        speaker = speakers[i]
+        if speaker is not None and speaker.entity_id is not None:
+            speaker.entity_id = renumber.setdefault(speaker.entity_id, f"e{len(renumber) + 1}")
+    return speakers
+
+
+def windows(doc: Doc) -> list[Span]:
+    """Whole paragraphs, about ``WINDOW_CHARS`` characters at a time (a window without a
+    paragraph break ends at a sentence once twice that long). Within a window every
+    mention is resolved as in a whole article; across windows nothing links, which keeps the
+    work linear in length: the resolver's lookups scan what came before."""
+    out: list[Span] = []
+    text = doc.text  # spaCy rebuilds it on every access
+    start = 0  # token where the current window starts
+    for sent in doc.sents:
+        size = sent.start_char - doc[start].idx
+        paragraph_start = sent.start_char > 0 and text[sent.start_char - 1] == "\n"
+        if size >= 2 * WINDOW_CHARS or (size >= WINDOW_CHARS and paragraph_start):
+            out.append(doc[start : sent.start])
+            start = sent.start
+    out.append(doc[start:])
+    return out
+
+
+def _moved(role: RoleSpan | None, shift: int) -> RoleSpan | None:
+    return None if role is None else RoleSpan(role.text, tuple((s + shift, e + shift) for s, e in role.spans))
+
+
+def _resolve(doc: Doc, attributions: list[Attribution]) -> list[Speaker | None]:
     resolver = Resolver(doc, attributions)
     order = sorted(
         range(len(attributions)), key=lambda i: attributions[i].source.start if attributions[i].source else -1
@@ -813,10 +867,4 @@ def resolve_speakers(doc: Doc, attributions: list[Attribution]) -> list[Speaker 
     speakers: list[Speaker | None] = [None] * len(attributions)
     for i in order:
         speakers[i] = resolver.resolve(attributions[i])
-    # Number speakers e1, e2, ... by first mention; the resolver's own ids count every entity.
-    renumber: dict[str, str] = {}
-    for i in order:
-        speaker = speakers[i]
-        if speaker is not None and speaker.entity_id is not None:
-            speaker.entity_id = renumber.setdefault(speaker.entity_id, f"e{len(renumber) + 1}")
     return speakers
