@@ -139,9 +139,12 @@ def main() -> int:
     parser.add_argument("--jobs", nargs="+", type=int, default=[1, 2])
     args = parser.parse_args()
 
-    from pipeline.attribution.registry import available
+    if args.models:
+        models = args.models
+    else:
+        from pipeline.attribution.registry import available
 
-    models = args.models or available()
+        models = available()
     if importlib.util.find_spec("textacy") is None:
         print("bench: textacy is not installed (pip install -e '.[bench]'): no baseline run", file=sys.stderr)
     else:
