@@ -37,8 +37,9 @@ import sys
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -211,21 +212,38 @@ def _died_on(item: Item) -> Outcome:
     return Outcome(doc_id, 0, error=InputError(doc_id, "<pipeline>", "its worker process died (killed, or out of memory)"))
 
 
-def _pool_outcomes(items: Iterator[Item], work: Work, jobs: int) -> Iterator[Outcome]:
-    pool, finished = _pool(work, jobs), False
+def _submit(pool: ProcessPoolExecutor, chunk: list[Item]) -> Future[list[Outcome]]:
     try:
-        while batch := list(itertools.islice(chunks(items), jobs * BATCH_PER_JOB // PIPE_BATCH)):
-            futures = [pool.submit(_process_chunk_in_worker, chunk) for chunk in batch]
-            for i, future in enumerate(futures):
-                try:
-                    yield from future.result()
-                except BrokenProcessPool:
-                    # Which article killed a worker is unknown: the rest of the batch runs one
-                    # at a time, so only the one that kills its own worker is reported.
-                    _stop(pool, kill=True)
-                    yield from _one_by_one([item for chunk in batch[i:] for item in chunk], work)
-                    pool = _pool(work, jobs)
-                    break
+        return pool.submit(_process_chunk_in_worker, chunk)
+    except BrokenProcessPool as e:  # a worker died since the last result: seen when this is read
+        failed: Future[list[Outcome]] = Future()
+        failed.set_exception(e)
+        return failed
+
+
+def _pool_outcomes(items: Iterator[Item], work: Work, jobs: int) -> Iterator[Outcome]:
+    """Outcomes in input order from a pool kept busy: a few chunks in flight, the next one
+    submitted as each is read (no barrier where every worker waits for the slowest)."""
+    pool, finished = _pool(work, jobs), False
+    todo = chunks(items)
+    in_flight: deque[tuple[list[Item], Future[list[Outcome]]]] = deque()
+    try:
+        while True:
+            while len(in_flight) < jobs * BATCH_PER_JOB // PIPE_BATCH and (chunk := next(todo, None)) is not None:
+                in_flight.append((chunk, _submit(pool, chunk)))
+            if not in_flight:
+                break
+            chunk, future = in_flight.popleft()
+            try:
+                yield from future.result()
+            except BrokenProcessPool:
+                # Which article killed a worker is unknown: the chunks in flight run one
+                # article at a time, so only the one that kills its own worker is reported.
+                _stop(pool, kill=True)
+                rest = [chunk, *(c for c, _ in in_flight)]
+                in_flight.clear()
+                yield from _one_by_one([item for c in rest for item in c], work)
+                pool = _pool(work, jobs)
         finished = True
     finally:
         _stop(pool, kill=not finished)
