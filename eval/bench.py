@@ -60,27 +60,34 @@ def command(texts: Path, model: str, jobs: int, out: Path) -> list[str]:
     return [sys.executable, "-m", "pipeline.cli", "extract", str(texts), "-o", str(out), "-m", model, "-j", str(jobs), "--no-progress"]
 
 
-def run_once(texts: Path, model: str, jobs: int) -> dict:
-    """One timed run; returns seconds, CPU seconds, peak RSS and records written."""
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "records.jsonl"
-        cmd = command(texts, model, jobs, out)
-        load = os.getloadavg()[0]
-        cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
-        peak = 0
-        while proc.poll() is None:
-            peak = max(peak, _tree_rss_bytes(proc.pid))
-            time.sleep(SAMPLE_EVERY)
-        seconds = time.perf_counter() - start
-        cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if proc.returncode != 0:
-            raise RuntimeError(f"{' '.join(cmd)} failed:\n{proc.stderr.read()}")
-        records = sum(1 for _ in out.open(encoding="utf-8"))
+def watch(cmd: list[str], ok: tuple[int, ...] = (0,)) -> dict:
+    """Run ``cmd`` to its end: wall seconds, CPU seconds and peak resident memory of its process
+    tree, and the 1-minute load average before it. Raises when it exits with a code not in ``ok``."""
+    load = os.getloadavg()[0]
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss_bytes(proc.pid))
+        time.sleep(SAMPLE_EVERY)
+    seconds = time.perf_counter() - start
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    stderr = proc.stderr.read() if proc.stderr else ""
+    if proc.returncode not in ok:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr}")
     cpu = sum(getattr(cpu_after, f) - getattr(cpu_before, f) for f in ("ru_utime", "ru_stime"))
     return {"seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "peak_rss_mb": round(peak / 2**20, 1),
-            "records": records, "load_before": round(load, 2)}  # fmt: skip
+            "load_before": round(load, 2)}  # fmt: skip
+
+
+def run_once(texts: Path, model: str, jobs: int) -> dict:
+    """One timed run; returns seconds, CPU seconds, peak RSS, load before and records written."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "records.jsonl"
+        run = watch(command(texts, model, jobs, out))
+        records = sum(1 for _ in out.open(encoding="utf-8"))
+    return {**run, "records": records}
 
 
 def machine() -> dict:

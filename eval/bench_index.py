@@ -22,28 +22,12 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import SAMPLE_EVERY, _tree_rss_bytes, machine  # noqa: E402  (one copy of the helpers)
+from bench import machine, watch  # noqa: E402  (one copy of the helpers)
 
 SEED = 13
-
-
-def monitored(cmd: list[str]) -> dict:
-    """Run a command; its wall seconds and the peak resident memory of its process tree."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
-    peak = 0
-    while proc.poll() is None:
-        peak = max(peak, _tree_rss_bytes(proc.pid))
-        time.sleep(SAMPLE_EVERY)
-    seconds = time.perf_counter() - start
-    stderr = proc.stderr.read() if proc.stderr else ""
-    if proc.returncode not in (0, 1):
-        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr}")
-    return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak / 2**20, 1)}
 
 
 def extracted(texts: list[Path], records: Path) -> dict:
@@ -53,7 +37,7 @@ def extracted(texts: list[Path], records: Path) -> dict:
         return json.loads(timing.read_text())
     records.parent.mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, "-m", "pipeline.cli", "extract", *map(str, texts), "-o", str(records), "-m", "fast", "-j", "2", "--no-progress"]
-    run = monitored(cmd)
+    run = watch(cmd, ok=(0, 1))
     run |= {"model": "fast", "jobs": 2, "records": sum(1 for _ in records.open(encoding="utf-8"))}
     run["articles"] = sum(len(list(t.glob("*.txt"))) for t in texts)
     timing.write_text(json.dumps(run, indent=1) + "\n")
@@ -160,7 +144,7 @@ def main() -> int:
     load_before = [round(x, 2) for x in os.getloadavg()]
     with tempfile.TemporaryDirectory() as tmp:
         archive = synthesise(args.records, args.n, Path(tmp) / "archive.jsonl")
-        run = monitored([sys.executable, "-m", "pipeline.cli", "index", str(Path(tmp) / "archive.jsonl"), "-o", f"{tmp}/index", "-q"])
+        run = watch([sys.executable, "-m", "pipeline.cli", "index", str(Path(tmp) / "archive.jsonl"), "-o", f"{tmp}/index", "-q"], ok=(0, 1))
         run |= counts(Path(tmp) / "index")
     results = {
         "machine": machine(),

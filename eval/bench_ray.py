@@ -17,13 +17,11 @@ import argparse
 import itertools
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from bench import SAMPLE_EVERY, _tree_rss_bytes, machine  # eval/bench.py: one copy of the helpers
+from bench import machine, watch  # eval/bench.py: one copy of the helpers
 
 
 def build_corpus(polnear: Path, articles: int, path: Path) -> int:
@@ -39,20 +37,10 @@ def build_corpus(polnear: Path, articles: int, path: Path) -> int:
 
 
 def timed(cmd: list[str]) -> dict:
-    """Run ``cmd``; wall seconds, peak RSS of its process tree, load average before and after."""
+    """Run ``cmd``; what :func:`bench.watch` measures, with the load averages before and after."""
     load_before = os.getloadavg()
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
-    peak = 0
-    while proc.poll() is None:
-        peak = max(peak, _tree_rss_bytes(proc.pid))
-        time.sleep(SAMPLE_EVERY)
-    seconds = time.perf_counter() - start
-    stderr = proc.stderr.read()
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr}")
-    return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak / 2**20, 1),
-            "load_before": [round(x, 2) for x in load_before], "load_after": [round(x, 2) for x in os.getloadavg()]}  # fmt: skip
+    run = watch(cmd)
+    return {**run, "load_before": [round(x, 2) for x in load_before], "load_after": [round(x, 2) for x in os.getloadavg()]}
 
 
 def extract(corpus: Path, out: Path, model: str, ray: bool) -> list[str]:
