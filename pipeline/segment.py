@@ -62,9 +62,7 @@ def set_paragraphs(doc: Doc) -> Doc:
 
 def segment(article: Article, nlp: Language | None = None) -> Doc:
     """Tokenise, tag, parse and sentence-split one article; ``doc._.article`` keeps its source."""
-    doc = (nlp or load_nlp())(article.text)
-    doc._.article = article
-    return set_paragraphs(doc)
+    return segment_all([article], nlp)[0]
 
 
 def segment_all(articles: list[Article], nlp: Language | None = None) -> list[Doc]:

@@ -138,7 +138,7 @@ class ExtractStep:
     def prepare(self, articles: list[Article]) -> None:
         from pipeline.segment import segment_all  # deferred: workers import spaCy once, on first use
 
-        self.docs = {}
+        self.docs = {}  # if segmenting fails, no Doc of an earlier chunk is left to be used
         self.docs = dict(zip(map(id, articles), segment_all(articles)))
 
     def __call__(self, article: Article, failures: list[tuple[str, str]]) -> list[dict[str, Any]]:
