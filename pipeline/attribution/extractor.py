@@ -19,6 +19,7 @@ from pipeline.attribution.rule_readings import read_rules
 from pipeline.attribution.tagger import CONFIG, WEIGHTS, Tagger
 from pipeline.paths import MODELS_DIR
 from pipeline.schema import Attribution
+from pipeline.segment import sentences
 
 
 def calibrated(raw: float, calibration: list[float]) -> float:
@@ -39,7 +40,7 @@ class TaggerExtractor:
     def __call__(self, doc: Doc) -> list[Attribution]:
         text = doc.text
         rules = read_rules(doc) if self.tagger.reads_rules else None
-        found = group(self.tagger.ranges(text, rules), text, [s.start_char for s in doc.sents])
+        found = group(self.tagger.ranges(text, rules), text, [s.start_char for s in sentences(doc)])
         for a in found:
             a.confidence = calibrated(a.confidence, self.tagger.config.calibration)
         return found

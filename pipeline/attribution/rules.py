@@ -30,6 +30,7 @@ from pipeline.attribution.quotes import Quote, find_quotes, quote_kind
 from pipeline.attribution.registry import register
 from pipeline.paths import MODELS_DIR
 from pipeline.schema import Attribution, RoleSpan
+from pipeline.segment import sentences
 
 LEXICON_PATH = MODELS_DIR / "fast" / "cues.json"
 
@@ -106,7 +107,7 @@ class RuleExtractor:
         index = QuoteIndex(quotes)
         candidates = [
             attribution
-            for sent in doc.sents
+            for sent in sentences(doc)
             for token in sent
             if not inside[token.idx] and (attribution := self._from_cue(token, sent, index, text)) is not None
         ]

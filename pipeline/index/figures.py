@@ -100,10 +100,10 @@ def narration_figures(article: Article) -> list[Figure]:
     """Every figure of an article, each with its sentence (spaCy segmentation)."""
     # Imported here: an index of records alone never loads spaCy.
     from pipeline.normalisers.quantities import find_quantities
-    from pipeline.segment import segment
+    from pipeline.segment import segment, sentences
 
     doc = segment(article)
-    sents = list(doc.sents)
+    sents = sentences(doc)
     starts = [s.start_char for s in sents]
     by_sentence: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for q in find_quantities(doc):

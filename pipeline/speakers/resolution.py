@@ -27,6 +27,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.schema import Attribution, RoleSpan, Speaker
 from pipeline.schema import Span as CharSpan
+from pipeline.segment import sentences
 
 NAME_LABELS = {"PERSON": "person", "ORG": "organisation", "GPE": "organisation", "FAC": "organisation", "NORP": "group"}
 # Honorifics stripped from names; some fix the person's gender.
@@ -225,7 +226,8 @@ class Resolver:
         self.doc = doc
         self.entities: list[Entity] = []
         self.occurrences: list[Occurrence] = []
-        self.sent_starts = [s.start_char for s in doc.sents]
+        self.sentences = sentences(doc)
+        self.sent_starts = [s.start_char for s in self.sentences]
         self.text = doc.text  # spaCy rebuilds these three on every access
         self.ents = list(doc.ents)
         self.chunks = list(doc.noun_chunks)
@@ -693,8 +695,8 @@ class Resolver:
 
     def sent_starts_token(self, sentence: Span) -> int:
         """Token where the search for a pronoun's noun starts: the previous sentence's first."""
-        previous = [s for s in self.doc.sents if s.end <= sentence.start]
-        return previous[-1].start if previous else sentence.start
+        n = self.sentence_of(sentence.start_char)
+        return self.sentences[n - 1].start if n > 0 else sentence.start
 
     # --- descriptions ------------------------------------------------------------------
     def resolve_description(self, span: Span) -> tuple[Entity, CharSpan | None]:
@@ -845,7 +847,7 @@ def windows(doc: Doc) -> list[Span]:
     out: list[Span] = []
     text = doc.text  # spaCy rebuilds it on every access
     start = 0  # token where the current window starts
-    for sent in doc.sents:
+    for sent in sentences(doc):
         size = sent.start_char - doc[start].idx
         paragraph_start = sent.start_char > 0 and text[sent.start_char - 1] == "\n"
         if size >= 2 * WINDOW_CHARS or (size >= WINDOW_CHARS and paragraph_start):
