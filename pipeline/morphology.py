@@ -104,6 +104,11 @@ class CachedMorphology:
 
     def __init__(self, ruler: AttributeRuler, lemmatizer: Lemmatizer, table: dict[Key, tuple[int, ...]]) -> None:
         self.ruler, self.lemmatizer = ruler, lemmatizer
+        # The English lemmatizer tests each candidate lemma with `in` against word lists of up to
+        # 57,528 entries; as sets the same test is one lookup (it only ever asks membership).
+        index = lemmatizer.lookups.get_table("lemma_index", {})
+        for pos in list(index):
+            index[pos] = frozenset(index[pos])
         self.context = ContextWords(ruler)
         self.table = table
         self.cache = dict(table)
