@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 import spacy
-from spacy.attrs import SENT_START
+from spacy.attrs import ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -34,10 +34,13 @@ if not Doc.has_extension("article"):
 
 @Language.component("paragraph_breaks")
 def paragraph_breaks(doc: Doc) -> Doc:
-    """Start a sentence after each newline token; the parser keeps preset boundaries."""
-    for i, token in enumerate(doc[:-1]):
-        if "\n" in token.text or token.text_with_ws.endswith("\n"):
-            doc[i + 1].is_sent_start = True
+    """Start a sentence after each token holding a line break; the parser keeps preset
+    boundaries. (A token's trailing whitespace is at most one space, so a line break is always
+    in some token's own text.)"""
+    orths = doc.to_array(ORTH)[:-1]
+    breaks = [o for o in set(orths.tolist()) if "\n" in doc.vocab.strings[o]]
+    for i in np.flatnonzero(np.isin(orths, breaks)).tolist():
+        doc[i + 1].is_sent_start = True
     return doc
 
 
@@ -70,11 +73,20 @@ def sentences(doc: Doc) -> list[Span]:
     return [doc[a:b] for a, b in itertools.pairwise(bounds)]
 
 
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, taken from the article the Doc was made of where it has one (spaCy joins
+    every token's text again on each access to ``doc.text``)."""
+    article = doc._.article
+    return article.text if article is not None else doc.text
+
+
 def set_paragraphs(doc: Doc) -> Doc:
     """Number each sentence by the paragraph (non-empty line) its first character sits in."""
-    starts = paragraph_starts(doc.text)
+    text = doc_text(doc)
+    starts = paragraph_starts(text)
     for sent in sentences(doc):
-        first = sent.start_char + len(sent.text) - len(sent.text.lstrip())
+        words = text[sent.start_char : sent.end_char]
+        first = sent.start_char + len(words) - len(words.lstrip())
         sent._.paragraph = max(bisect.bisect_right(starts, first) - 1, 0)
     return doc
 

@@ -19,7 +19,7 @@ from pipeline.attribution.rule_readings import read_rules
 from pipeline.attribution.tagger import CONFIG, WEIGHTS, Tagger
 from pipeline.paths import MODELS_DIR
 from pipeline.schema import Attribution
-from pipeline.segment import sentences
+from pipeline.segment import doc_text, sentences
 
 
 def calibrated(raw: float, calibration: list[float]) -> float:
@@ -38,7 +38,7 @@ class TaggerExtractor:
         self.tagger = Tagger.load(folder)
 
     def __call__(self, doc: Doc) -> list[Attribution]:
-        text = doc.text
+        text = doc_text(doc)
         rules = read_rules(doc) if self.tagger.reads_rules else None
         found = group(self.tagger.ranges(text, rules), text, [s.start_char for s in sentences(doc)])
         for a in found:

@@ -30,7 +30,7 @@ from pipeline.attribution.quotes import Quote, find_quotes, quote_kind
 from pipeline.attribution.registry import register
 from pipeline.paths import MODELS_DIR
 from pipeline.schema import Attribution, RoleSpan
-from pipeline.segment import sentences
+from pipeline.segment import doc_text, sentences
 
 LEXICON_PATH = MODELS_DIR / "fast" / "cues.json"
 
@@ -99,7 +99,7 @@ class RuleExtractor:
         self.lexicon = lexicon
 
     def __call__(self, doc: Doc) -> list[Attribution]:
-        text = doc.text
+        text = doc_text(doc)
         quotes = find_quotes(text)
         inside = bytearray(len(text))  # 1 strictly inside a quote: univocal, nothing nests there
         for q in quotes:

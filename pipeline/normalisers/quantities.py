@@ -24,6 +24,7 @@ from spacy.tokens import Doc
 
 from pipeline.normalisers.timex import find_times
 from pipeline.schema import Quantity, TimeExpression
+from pipeline.segment import doc_text
 
 # --- lexicon -------------------------------------------------------------------------------
 
@@ -387,7 +388,7 @@ def find_quantities(doc: Doc, times: list[TimeExpression] | None = None) -> list
     ``times``: the text's time expressions when the caller has them already (only their
     spans and types are used, so any anchor will do); found here otherwise.
     """
-    text = doc.text
+    text = doc_text(doc)
     times = find_times(text, None) if times is None else times
     found = []
     for m in _matches(text):

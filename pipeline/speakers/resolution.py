@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.schema import Attribution, RoleSpan, Speaker
 from pipeline.schema import Span as CharSpan
-from pipeline.segment import sentences
+from pipeline.segment import doc_text, sentences
 
 NAME_LABELS = {"PERSON": "person", "ORG": "organisation", "GPE": "organisation", "FAC": "organisation", "NORP": "group"}
 # Honorifics stripped from names; some fix the person's gender.
@@ -228,7 +228,8 @@ class Resolver:
         self.occurrences: list[Occurrence] = []
         self.sentences = sentences(doc)
         self.sent_starts = [s.start_char for s in self.sentences]
-        self.text = doc.text  # spaCy rebuilds these three on every access
+        self.text = doc_text(doc)
+        # spaCy rebuilds these on every access
         self.ents = list(doc.ents)
         self.chunks = list(doc.noun_chunks)
         # content of attributed speech: "I" there is the speaker
@@ -814,7 +815,7 @@ def resolve_speakers(doc: Doc, attributions: list[Attribution]) -> list[Speaker 
     Mentions are resolved in document order so a pronoun sees the speakers before it. A text
     longer than ``WINDOW_CHARS`` is resolved window by window (:func:`windows`).
     """
-    if len(doc.text) <= WINDOW_CHARS:
+    if len(doc_text(doc)) <= WINDOW_CHARS:
         speakers = _resolve(doc, attributions)
     else:
         speakers = [None] * len(attributions)
@@ -845,7 +846,7 @@ def windows(doc: Doc) -> list[Span]:
     mention is resolved as in a whole article; across windows nothing links, which keeps the
     work linear in length: the resolver's lookups scan what came before."""
     out: list[Span] = []
-    text = doc.text  # spaCy rebuilds it on every access
+    text = doc_text(doc)
     start = 0  # token where the current window starts
     for sent in sentences(doc):
         size = sent.start_char - doc[start].idx
