@@ -148,7 +148,7 @@ def test_gold_mentions_are_the_articles_text() -> None:
     for m in mentions:
         (start, end), = m["spans"]
         assert articles[m["doc_id"]].text[start:end] == m["text"]
-    assert {m["split"] for m in mentions} == {"heldout", "tuning"}
+    assert {m["split"] for m in mentions} == {"heldout", "heldout-2", "tuning"}
     assert len({m["group"] for m in mentions}) >= 10
 
 
