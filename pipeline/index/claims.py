@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.index.fragments import fragment_candidates
 from pipeline.index.records import IndexedRecord
 from pipeline.index.text import SHINGLE, content_words, normalised, shingles, words
 
@@ -38,6 +39,8 @@ class ClaimRules:
     min_shared: int = 4  # shingles in common (seven words in a row, or more), so a stock phrase is not enough
     short_containment: float = 0.6  # for contents too short to share ``min_shared`` shingles
     cosine_same_speaker: float = 0.75  # a paraphrase by the same speaker
+    fragment_min_words: int = 3  # a quoted fragment, inside a summary, the other content holds word for word
+    cosine_fragment: float = 0.6  # and the cosine of the two contents (the quoted words are evidence already)
     paraphrase_min_words: int = 3  # content words a same-speaker pair must share to be encoded
     paraphrase_overlap: float = 0.2  # and their Jaccard overlap
     verbatim_over_speakers: float = 0.9  # the same words credited to different named speakers
@@ -135,13 +138,17 @@ def cluster_claims(
             records[i], records[j], n / (min(sizes) or 1), shortest, pair_speakers, named, rules
         ):
             found.union(i, j)
-    pairs = paraphrase_candidates(records, speaker_of, named, found, rules)
-    needed = sorted({i for pair in pairs for i in pair})
+    # Each candidate pair with the cosine it needs; one encoder call for all of them.
+    threshold = dict.fromkeys(paraphrase_candidates(records, speaker_of, named, found, rules), rules.cosine_same_speaker)
+    for pair in fragment_candidates(records, tokens, speaker_of, named, rules.fragment_min_words, rules.max_posting):
+        if found.find(pair[0]) != found.find(pair[1]):
+            threshold[pair] = min(threshold.get(pair, 1.0), rules.cosine_fragment)
+    needed = sorted({i for pair in threshold for i in pair})
     if needed:
         row = {i: n for n, i in enumerate(needed)}
         vectors = encode([records[i].text for i in needed])
-        for i, j in pairs:
-            if float(vectors[row[i]] @ vectors[row[j]]) >= rules.cosine_same_speaker:
+        for (i, j), cosine in threshold.items():
+            if float(vectors[row[i]] @ vectors[row[j]]) >= cosine:
                 found.union(i, j)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(records)):
