@@ -11,6 +11,7 @@ things) are never merged across articles, nor into named ones.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -78,9 +79,17 @@ def local_key(record: IndexedRecord) -> str | None:
     return f"{record.doc_id}#{' '.join(mention.lower().split())}" if mention else None
 
 
+# A name holds no comma or quotation mark: a resolved name that does ran over the end of a
+# quote or a list ("John McCain,” Trump", "Carson, Levine"), and its last part is the speaker.
+_NAME_BREAK = re.compile(r"[,“”\"]")
+
+
 def name_key(name: str) -> str:
-    """A name as compared across articles: normalised, accents folded ("Calderón" = "Calderon")."""
-    decomposed = unicodedata.normalize("NFKD", normalise_name(name))
+    """A name as compared across articles: normalised, accents folded ("Calderón" = "Calderon"),
+    the last part after a comma or quotation mark that still has a name in it
+    ("Martin Luther King, Jr." stays "martin luther king")."""
+    parts = [normalise_name(p) for p in _NAME_BREAK.split(name)]
+    decomposed = unicodedata.normalize("NFKD", next((p for p in reversed(parts) if p), ""))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
