@@ -15,9 +15,10 @@ Nothing compares every pair, and the sentence encoder reads only the records tha
 
 Clusters are the connected components (union-find). Two contents credited to different named
 speakers join only when near-verbatim and long (an outlet crediting someone else with the same
-words is worth showing); within one article only a near-verbatim repeat by the same speaker
-joins (a lede's partial quote, then the quote in full). Speakers without a name are never
-paraphrase-matched across articles: "a source" in two articles need not be one person.
+words is worth showing); within one article only a near-verbatim repeat by the same speaker,
+or a summary quoting its words, joins (a lede's partial quote, then the quote in full).
+Speakers without a name are never paraphrase-matched across articles: "a source" in two
+articles need not be one person.
 """
 
 from __future__ import annotations

@@ -143,7 +143,3 @@ def speaker_entries(records: list[IndexedRecord], key_of: dict[str, str]) -> tup
     ids = {e.key: f"s{n}" for n, e in enumerate(ordered, start=1)}
     return [e.to_json(ids[e.key]) for e in ordered], {rid: ids[k] for rid, k in key_of.items()}
 
-
-def merge_speakers(records: list[IndexedRecord]) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """The index's speakers (most records first) and each record id's speaker id, by name alone."""
-    return speaker_entries(records, speaker_keys(records))
