@@ -96,3 +96,28 @@ def test_folder_reads_any_case_and_reports_what_is_not_a_file(tmp_path: Path) ->
     assert isinstance(items["upper"], Article)
     for name in ("folder", "broken", "pipe"):
         assert isinstance(items[name], InputError) and items[name].reason == "not a regular file"
+
+
+def test_every_records_reader_names_hostile_lines_and_keeps_the_rest(tmp_path: Path) -> None:
+    """The index and the review site read records with io.reading's reader: a huge integer or
+    deep nesting costs its line only, named by file and line, in all three readers."""
+    from pipeline.index.records import read_records
+    from pipeline.review.loading import ReviewData, add_records
+
+    good = {"doc_id": "d", "id": "d:1", "content": {"text": "Talks are ongoing.", "spans": [[0, 18]]}, "source": None, "cue": None}
+    path = tmp_path / "records.jsonl"
+    lines = ['{"doc_id": "d", "n": ' + "9" * 5000 + "}", "[" * 100_000 + "]" * 100_000, json.dumps(good), "[1]"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    expected = {f"{path}:1": "malformed JSON line: Exceeds", f"{path}:2": "malformed JSON line: nested too deeply", f"{path}:4": "JSON line is not an object"}
+
+    records, issues = read_records([path])
+    assert [r.id for r in records] == ["d:1"]
+    assert {i.where: i.reason[: len(expected[i.where])] for i in issues} == expected
+
+    data = ReviewData()
+    add_records(data, path)
+    assert [r.id for r in data.records["d"]] == ["d:1"]
+    assert {p.source: p.reason[: len(expected[p.source])] for p in data.problems} == expected
+
+    missing = tmp_path / "missing.jsonl"
+    assert [i.reason for i in read_records([missing])[1]] == ["cannot read: No such file or directory"]

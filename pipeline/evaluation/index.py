@@ -15,7 +15,8 @@ and each record is matched to the gold mention its content overlaps most. Then:
   which also gives the strict all-or-nothing form).
 
 Scores are given for the whole gold and for each split ("heldout": labelled before the index's
-rules were frozen; "tuning": the part they were chosen on). ``quotewise eval-index`` writes
+first rules were frozen, then used in error analysis; "heldout-2": labelled before the rules
+changed again and never used to choose them; "tuning": the part they were chosen on). ``quotewise eval-index`` writes
 ``eval/results/index.json`` and ``index.md``.
 """
 
@@ -233,7 +234,7 @@ def markdown_report(result: dict[str, Any]) -> str:
         "",
         f"Gold: `{result['gold']}` ({result['groups']} article groups, {result['articles']} articles, {result['claims']} claims); "
         f"records: {result['records']}. Pairwise cluster scores over record pairs / gold mention pairs, speaker-merge "
-        "accuracy over extracted gold mentions (`pipeline/evaluation/index.py`). heldout = labelled before the rules were frozen.",
+        "accuracy over extracted gold mentions (`pipeline/evaluation/index.py`). heldout = labelled before the first rules were frozen (since read in error analysis); heldout-2 = labelled before the rules changed again, never tuned on.",
         "",
         markdown_table(header, rows),
         "",

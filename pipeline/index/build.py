@@ -12,10 +12,11 @@ from typing import Any
 
 from pipeline.index.articles import load_articles
 from pipeline.index.claims import ClaimRules, claim_entries, cluster_claims
+from pipeline.index.crediting import recredit
 from pipeline.index.embeddings import encode
 from pipeline.index.figures import group_figures
 from pipeline.index.records import IndexedRecord, IndexIssue, read_records
-from pipeline.index.speakers import merge_speakers
+from pipeline.index.speakers import speaker_entries, speaker_keys
 from pipeline.index.text import normalised
 from pipeline.index.writing import ERRORS, summary, write_jsonl
 from pipeline.schema import Article, RoleSpan
@@ -45,9 +46,13 @@ def build_index(
     records: list[IndexedRecord], articles: dict[str, Article], rules: ClaimRules = ClaimRules()
 ) -> dict[str, list[dict[str, Any]]]:
     """The three index files' lines, from usable records and the articles at hand."""
-    speakers, speaker_of = merge_speakers(records)
+    key_of = speaker_keys(records)
+    speakers, speaker_of = speaker_entries(records, key_of)
     named = {s["speaker_id"] for s in speakers if s["name"]}
     clusters = cluster_claims(records, speaker_of, named, encode, rules)
+    # The claims then settle weak attributions (a pronoun, a bare surname, no source).
+    if moved := recredit(records, clusters, key_of):
+        speakers, speaker_of = speaker_entries(records, key_of | moved)
     outlets = {doc_id: a.outlet for doc_id, a in articles.items()}
     return {
         "speakers": speakers,

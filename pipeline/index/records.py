@@ -1,5 +1,7 @@
 """Read records written by ``quotewise extract`` for indexing; a bad line is reported, not fatal.
 
+Lines are read by :func:`pipeline.io.reading.json_file_objects`, the one JSON Lines reader (a
+line with an integer over Python's digit limit or nested too deep is one bad line, not a crash).
 Every line is checked on its own: a malformed JSON line, a record without ``doc_id``, ``id`` or
 ``content.text``, a duplicate record id, or a record of an article already read from another
 model's run (its ids would clash with that run's) becomes an :class:`IndexIssue` naming the file
@@ -8,11 +10,12 @@ and line; every other line is kept.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from pipeline.io.reading import json_file_objects
 
 
 @dataclass(frozen=True)
@@ -73,14 +76,6 @@ def record_from_json(row: dict[str, Any]) -> tuple[IndexedRecord | None, str | N
     )
 
 
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    # errors="replace": one undecodable line must not hide the rest of the file
-    with path.open(encoding="utf-8-sig", errors="replace") as f:
-        for lineno, line in enumerate(f, start=1):
-            if line.strip():
-                yield lineno, line
-
-
 def read_records(paths: Iterable[str | Path]) -> tuple[list[IndexedRecord], list[IndexIssue]]:
     """Every usable record of the files, in file order, and an issue for each line left out."""
     records: list[IndexedRecord] = []
@@ -88,18 +83,9 @@ def read_records(paths: Iterable[str | Path]) -> tuple[list[IndexedRecord], list
     model_of: dict[str, tuple[str | None, str]] = {}  # doc id -> (model, the file that gave it)
     seen: set[str] = set()
     for path in map(Path, paths):
-        if not path.is_file():
-            issues.append(IndexIssue(str(path), "no such records file"))
-            continue
-        for lineno, line in _lines(path):
-            where = f"{path}:{lineno}"
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as e:
-                issues.append(IndexIssue(where, f"malformed JSON line: {e.msg} at column {e.colno}"))
-                continue
-            if not isinstance(row, dict):
-                issues.append(IndexIssue(where, "JSON line is not an object"))
+        for where, row in json_file_objects(path):
+            if isinstance(row, str):  # a line that is no JSON object, or the file unreadable
+                issues.append(IndexIssue(where, row))
                 continue
             record, reason = record_from_json(row)
             if record is None:

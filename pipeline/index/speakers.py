@@ -6,11 +6,14 @@ a canonical name are merged when their names agree after
 :func:`pipeline.speakers.resolution.normalise_name`; a one-word name ("Greenwood") joins a
 fuller one only when exactly one fuller name ends with it, so two people who share a surname
 stay apart and so does the bare surname. Speakers without a name (unnamed sources, groups,
-things) are never merged across articles, nor into named ones.
+things) are never merged across articles, nor into named ones. Once claims are clustered,
+:mod:`pipeline.index.crediting` may move a weakly credited record to the speaker the other
+outlets name (the keys here are what it works on).
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -78,9 +81,17 @@ def local_key(record: IndexedRecord) -> str | None:
     return f"{record.doc_id}#{' '.join(mention.lower().split())}" if mention else None
 
 
+# A name holds no comma or quotation mark: a resolved name that does ran over the end of a
+# quote or a list ("John McCain,” Trump", "Carson, Levine"), and its last part is the speaker.
+_NAME_BREAK = re.compile(r"[,“”\"]")
+
+
 def name_key(name: str) -> str:
-    """A name as compared across articles: normalised, accents folded ("Calderón" = "Calderon")."""
-    decomposed = unicodedata.normalize("NFKD", normalise_name(name))
+    """A name as compared across articles: normalised, accents folded ("Calderón" = "Calderon"),
+    the last part after a comma or quotation mark that still has a name in it
+    ("Martin Luther King, Jr." stays "martin luther king")."""
+    parts = [normalise_name(p) for p in _NAME_BREAK.split(name)]
+    decomposed = unicodedata.normalize("NFKD", next((p for p in reversed(parts) if p), ""))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
@@ -101,8 +112,10 @@ def _surname_targets(names: set[str]) -> dict[str, str]:
     return {name: next(iter(endings[name])) for name in names if " " not in name and len(endings.get(name, ())) == 1}
 
 
-def merge_speakers(records: list[IndexedRecord]) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """The index's speakers (most records first) and each record id's speaker id."""
+def speaker_keys(records: list[IndexedRecord]) -> dict[str, str]:
+    """Each record id's cross-article speaker key: ``name:...`` for a named person or
+    organisation, ``local:DOC#...`` for a speaker of one article; records without a source
+    have none."""
     # A local entity is named when any of its records carries a name (the resolver names the
     # entity, so they agree); its cross-article key is then that name.
     local_name: dict[str, str] = {}
@@ -111,16 +124,22 @@ def merge_speakers(records: list[IndexedRecord]) -> tuple[list[dict[str, Any]], 
         if key and name:
             local_name.setdefault(key, name)
     targets = _surname_targets(set(local_name.values()))
-    entries: dict[str, SpeakerEntry] = {}
     key_of: dict[str, str] = {}
     for record in records:
         key = local_key(record)
-        if key is None:
-            continue
-        name = local_name.get(key)
-        merged = f"name:{targets.get(name, name)}" if name else f"local:{key}"
-        entries.setdefault(merged, SpeakerEntry(merged)).add(record)
-        key_of[record.id] = merged
+        if key is not None:
+            name = local_name.get(key)
+            key_of[record.id] = f"name:{targets.get(name, name)}" if name else f"local:{key}"
+    return key_of
+
+
+def speaker_entries(records: list[IndexedRecord], key_of: dict[str, str]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The index's speakers (most records first) and each record id's speaker id."""
+    entries: dict[str, SpeakerEntry] = {}
+    for record in records:
+        if record.id in key_of:
+            entries.setdefault(key_of[record.id], SpeakerEntry(key_of[record.id])).add(record)
     ordered = sorted(entries.values(), key=lambda e: (-len(e.records), e.name or "~", e.key))
     ids = {e.key: f"s{n}" for n, e in enumerate(ordered, start=1)}
     return [e.to_json(ids[e.key]) for e in ordered], {rid: ids[k] for rid, k in key_of.items()}
+

@@ -19,9 +19,25 @@ STOPWORDS = frozenset(
 SHINGLE = 4  # words per shingle: long enough to be rare, short enough to survive a changed word
 
 
+_POSSESSIVE = re.compile(r"'s$")
+# A quoted stretch inside a content: straight or curly double quotation marks.
+_QUOTED = re.compile(r"[“\"]([^“”\"]+)[”\"]")
+
+
 def words(text: str) -> list[str]:
-    """Lower-cased words, curly apostrophes made straight, punctuation and quotation marks dropped."""
-    return [w.replace("’", "'") for w in _WORD.findall(text.lower())]
+    """Lower-cased words, curly apostrophes made straight, punctuation and quotation marks
+    dropped, the possessive 's too: outlets write "ISIS’s", "ISIS’" and "ISIS's" for one word."""
+    return [_POSSESSIVE.sub("", w.replace("’", "'")) for w in _WORD.findall(text.lower())]
+
+
+def quoted_fragments(text: str, min_words: int) -> list[list[str]]:
+    """The words of each quoted stretch of at least ``min_words`` words in a content that also
+    has words of its own outside the quotes ("the Republican frontrunner “ISIS’ best
+    recruiter.”"): the outlet's verbatim words of the speaker inside its own summary."""
+    pieces = [words(m.group(1)) for m in _QUOTED.finditer(text)]
+    if sum(map(len, pieces)) >= len(words(text)):
+        return []  # all quotation: a direct content, matched by its shingles
+    return [p for p in pieces if len(p) >= min_words]
 
 
 def normalised(text: str) -> str:

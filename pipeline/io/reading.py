@@ -132,8 +132,10 @@ def article_from_mapping(row: dict[str, Any], source: str, fallback_id: str) -> 
     )
 
 
-def read_jsonl(stream: TextIO | Iterable[str], source: str) -> Iterator[Article | InputError]:
-    """Articles from JSON Lines; a malformed line becomes an error named ``source:line``."""
+def json_objects(stream: Iterable[str], source: str) -> Iterator[tuple[str, dict[str, Any] | str]]:
+    """``(source:line, object)`` for each non-blank JSON Lines line, or ``(source:line, reason)``
+    for a line that is no JSON object; one bad line never hides the next. The one reader of
+    JSON Lines: articles, records (``quotewise index``, ``quotewise view``) and index files."""
     for lineno, line in enumerate(stream, start=1):
         if not line.strip():
             continue
@@ -141,28 +143,45 @@ def read_jsonl(stream: TextIO | Iterable[str], source: str) -> Iterator[Article 
         try:
             row = json.loads(line)
         except json.JSONDecodeError as e:
-            yield InputError(where, where, f"malformed JSON line: {e.msg} at column {e.colno}")
+            yield where, f"malformed JSON line: {e.msg} at column {e.colno}"
             continue
         except ValueError as e:  # an integer over Python's 4,300-digit limit
-            yield InputError(where, where, f"malformed JSON line: {e}")
+            yield where, f"malformed JSON line: {e}"
             continue
         except RecursionError:
-            yield InputError(where, where, "malformed JSON line: nested too deeply")
+            yield where, "malformed JSON line: nested too deeply"
             continue
-        if not isinstance(row, dict):
-            yield InputError(where, where, "JSON line is not an object")
-            continue
-        yield article_from_mapping(row, where, fallback_id=where)
+        yield (where, row) if isinstance(row, dict) else (where, "JSON line is not an object")
+
+
+def json_file_objects(path: Path, errors: str = "replace") -> Iterator[tuple[str, dict[str, Any] | str]]:
+    """:func:`json_objects` of a file (a leading BOM is no part of line 1). A file that cannot be
+    opened, or fails mid-way, ends with ``(path, "cannot read: ...")``: the lines read so far stand.
+    ``errors`` is how undecodable bytes are decoded: ``"replace"`` spoils only their line's text;
+    ``"surrogateescape"`` keeps them for the caller to report (see :func:`unicode_problem`)."""
+    try:
+        with path.open(encoding="utf-8-sig", errors=errors) as f:
+            yield from json_objects(f, str(path))
+    except OSError as e:
+        yield str(path), f"cannot read: {e.strerror or e}"
+
+
+def read_jsonl(stream: TextIO | Iterable[str], source: str) -> Iterator[Article | InputError]:
+    """Articles from JSON Lines; a malformed line becomes an error named ``source:line``."""
+    for where, row in json_objects(stream, source):
+        yield InputError(where, where, row) if isinstance(row, str) else article_from_mapping(row, where, fallback_id=where)
 
 
 def _read_jsonl_file(path: Path) -> Iterator[Article | InputError]:
     # surrogateescape keeps one undecodable line from hiding the rest of the file;
     # the escaped bytes then mark just that article as not UTF-8 (``unicode_problem``).
-    try:
-        with path.open(encoding="utf-8-sig", errors="surrogateescape") as f:  # a leading BOM is no part of line 1
-            yield from read_jsonl(f, str(path))
-    except OSError as e:  # missing, unreadable, or failing mid-file: the rest of this input only
-        yield InputError(path.name, str(path), f"cannot read: {e.strerror or e}")
+    for where, row in json_file_objects(path, errors="surrogateescape"):
+        if isinstance(row, dict):
+            yield article_from_mapping(row, where, fallback_id=where)
+        elif where == str(path):  # the file itself: missing, unreadable, or failing mid-file
+            yield InputError(path.name, where, row)
+        else:
+            yield InputError(where, where, row)
 
 
 # Rows of a Parquet file decoded at a time: bounds memory whatever the row groups are.

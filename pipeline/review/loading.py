@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.io.reading import InputError, read_inputs
+from pipeline.io.reading import InputError, json_file_objects, read_inputs
 from pipeline.schema import Article, Span
 
 ROLES = ("source", "cue", "content")
@@ -43,26 +43,10 @@ class ReviewData:
 
 
 def json_lines(path: Path) -> Iterator[tuple[str, dict[str, Any] | InputError]]:
-    """``(file:line, object)`` for each non-blank line; a line that is no JSON object is an error."""
-    try:
-        f = path.open(encoding="utf-8-sig", errors="replace")  # a bad byte spoils its line, not the file
-    except OSError as e:
-        yield str(path), InputError("", str(path), f"cannot read: {e.strerror or e}")
-        return
-    with f:
-        for lineno, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{lineno}"
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as e:
-                yield where, InputError("", where, f"malformed JSON line: {e.msg} at column {e.colno}")
-                continue
-            if not isinstance(obj, dict):
-                yield where, InputError("", where, "JSON line is not an object")
-                continue
-            yield where, obj
+    """``(file:line, object)`` for each non-blank line; a line that is no JSON object, or a file
+    that cannot be read, is an error (:func:`~pipeline.io.reading.json_file_objects` reads them)."""
+    for where, row in json_file_objects(path):
+        yield where, row if isinstance(row, dict) else InputError("", where, row)
 
 
 def _spans(role: str, value: Any) -> list[Span]:
