@@ -6,6 +6,8 @@ import argparse
 import datetime as dt
 import sys
 
+from pipeline.startup import keep_torch_out_of_thinc
+
 
 def iso_date(value: str) -> dt.date:
     """An ISO date argument, refused by argparse (exit 2) when malformed."""
@@ -95,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--address, --actors and --format go with --engine ray")
     if args.command == "extract" and args.engine == "ray" and (args.resume or args.errors):
         parser.error("--engine ray always resumes (finished shards are skipped) and writes errors beside each shard")
+    keep_torch_out_of_thinc()
     try:
         return run(args)
     except KeyboardInterrupt:  # before a batch started (loading models); a batch says more itself

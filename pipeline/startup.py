@@ -1,0 +1,23 @@
+"""What a process that quotewise owns (the CLI, its workers) does before it imports spaCy."""
+
+from __future__ import annotations
+
+import sys
+
+
+def keep_torch_out_of_thinc() -> None:
+    """Import thinc's compatibility module while torch is hidden, so that it does not load torch.
+
+    thinc (spaCy's machine-learning layer) imports torch whenever it is installed, to offer
+    PyTorch-backed layers: 1.6 s of CPU and about 150 MB in every process. en_core_web_sm runs on
+    numpy, and quotewise's tagger imports torch itself when a model needs it, so torch stays
+    importable for everything else. Not for library use: a spaCy pipeline built on thinc's
+    PyTorch layers (en_core_web_trf) needs them, and the caller's process may run one.
+    """
+    if "thinc.compat" in sys.modules or "torch" in sys.modules:
+        return  # too late, or torch is loaded anyway
+    sys.modules["torch"] = None  # type: ignore[assignment]  # makes `import torch` raise ImportError
+    try:
+        import thinc.compat  # noqa: F401
+    finally:
+        del sys.modules["torch"]
