@@ -46,12 +46,14 @@ eval:  ## score every model on PolNeAR dev, speakers, the figure normalisers and
 	$(PY) -m pipeline.evaluation.numbers
 	$(QW) eval-index corpus/gold/claims.jsonl --model default
 
-bench: setup  ## words/s, words per CPU-second and peak memory of extract on the dev texts (1 and 2 processes, every model, textacy beside; index time for 100,000 records; Ray against -j 2)
+bench: setup  ## words/s, words per CPU-second and peak memory of extract on the dev texts (1 and 2 processes, every model, textacy beside; index time for 100,000 records; Ray against -j 2; spaCy's time by component)
 	$(PY) -m pip install --quiet -e ".[bench]"
 	OMP_WAIT_POLICY=PASSIVE $(PY) eval/bench.py --texts $(POLNEAR)/dev/text --out eval/bench
 	OMP_WAIT_POLICY=PASSIVE $(PY) eval/bench_index.py --texts $(POLNEAR)/train/text $(POLNEAR)/dev/text --records runs/bench-index/polnear-fast.jsonl --out eval/bench
 	OMP_WAIT_POLICY=PASSIVE $(PY) eval/bench_ray.py --polnear $(POLNEAR) --out eval/bench
 	OMP_WAIT_POLICY=PASSIVE $(PY) eval/bench_length.py --texts $(POLNEAR)/dev/text --out eval/bench --models fast default
+	$(QW) extract $(POLNEAR)/dev/text -o out/dev-fast.jsonl --model fast --no-progress
+	OMP_WAIT_POLICY=PASSIVE $(PY) eval/bench_spacy.py --texts $(POLNEAR)/dev/text --records out/dev-fast.jsonl --out eval/bench
 	$(PY) -m pipeline.attribution.card default accurate
 
 cues:  ## derive the fast model's cue lexicon from PolNeAR train

@@ -1,0 +1,104 @@
+"""Where spaCy's time goes in quotewise's pipeline, and how much of it NER could skip.
+
+    python eval/bench_spacy.py --texts ../shared/polnear/dev/text --records out/dev-fast.jsonl --out eval/bench
+
+Runs each component of ``load_nlp()``'s pipeline over all the texts in turn (``pipe`` in batches
+of :data:`pipeline.io.batch.PIPE_BATCH`, as ``extract`` does) and records its CPU seconds, in one
+process after a warm-up article. With ``--records`` (an ``extract`` output of the same texts) it
+also gives the share of tokens in sentences that hold a record, that have a capitalised word
+(past the first), and either: the most that running NER only there could save.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from pipeline.io.batch import PIPE_BATCH
+from pipeline.segment import load_nlp, sentences
+
+
+def component_seconds(texts: list[str]) -> dict[str, float]:
+    """CPU seconds of each pipeline component over ``texts`` (the tokenizer included)."""
+    nlp = load_nlp()
+    list(nlp.pipe(texts[:1]))  # lazy initialisation out of the timings
+    start = time.process_time()
+    docs = [nlp.make_doc(t) for t in texts]
+    seconds = {"tokenizer": time.process_time() - start}
+    for name, component in nlp.pipeline:
+        start = time.process_time()
+        if hasattr(component, "pipe"):
+            docs = list(component.pipe(docs, batch_size=PIPE_BATCH))
+        else:  # a plain function component
+            docs = [component(doc) for doc in docs]
+        seconds[name] = time.process_time() - start
+    return {k: round(v, 2) for k, v in seconds.items()}
+
+
+def ner_coverage(texts: dict[str, str], records: Path) -> dict[str, float]:
+    """Shares of tokens in sentences with a record's span, with a capitalised word, or either."""
+    spans = defaultdict(list)
+    with records.open(encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            spans[r["doc_id"]] += [s for role in ("source", "cue", "content") if r.get(role) for s in r[role]["spans"]]
+    nlp = load_nlp()
+    counts = {"tokens": 0, "in a record's sentence": 0, "in a capitalised sentence": 0, "in either": 0}
+    with nlp.select_pipes(disable=["ner"]):
+        for doc_id, doc in zip(texts, nlp.pipe(texts.values(), batch_size=PIPE_BATCH)):
+            for sent in sentences(doc):
+                attributed = any(s < sent.end_char and e > sent.start_char for s, e in spans[doc_id])
+                named = sent[0].tag_ in ("NNP", "NNPS") or any(t.text[:1].isupper() for t in sent[1:])
+                counts["tokens"] += len(sent)
+                counts["in a record's sentence"] += len(sent) * attributed
+                counts["in a capitalised sentence"] += len(sent) * named
+                counts["in either"] += len(sent) * (attributed or named)
+    return {k: round(v / counts["tokens"], 3) for k, v in counts.items() if k != "tokens"}
+
+
+def markdown(result: dict) -> str:
+    total = sum(result["seconds"].values())
+    lines = [
+        "# Where spaCy's time goes",
+        "",
+        f"{result['articles']} articles from `{result['texts']}`, one process, {result['cpu']} "
+        f"(Python {result['python']}), {result['date']}. Reproduce: `make bench`.",
+        "",
+        "| component | CPU seconds | share |",
+        "|---|---:|---:|",
+        *(f"| {k} | {v} | {v / total:.0%} |" for k, v in result["seconds"].items()),
+        f"| all | {total:.2f} | |",
+    ]
+    if "coverage" in result:
+        lines += ["", f"Tokens in sentences (records: `{result['records']}`):", ""]
+        lines += [f"- {k}: {v:.0%}" for k, v in result["coverage"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--texts", required=True, type=Path, help="folder of .txt articles")
+    parser.add_argument("--records", type=Path, help="extract's records of the same texts")
+    parser.add_argument("--out", required=True, type=Path, help="folder for spacy.json and spacy.md")
+    args = parser.parse_args()
+    files = sorted(args.texts.glob("*.txt"))
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in files}
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    result = {"texts": str(args.texts), "articles": len(files), "cpu": cpu, "python": platform.python_version(),
+              "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "seconds": component_seconds(list(texts.values()))}  # fmt: skip
+    if args.records:
+        result["records"] = str(args.records)
+        result["coverage"] = ner_coverage(texts, args.records)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "spacy.json").write_text(json.dumps(result, indent=1) + "\n")
+    (args.out / "spacy.md").write_text(markdown(result))
+    print(markdown(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
