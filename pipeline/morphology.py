@@ -35,9 +35,9 @@ from spacy.tokens import Doc
 
 # What one token's analysis is computed from, and what the cache returns for it.
 KEY_ATTRS = [ORTH, TAG, DEP]
-# Distinct analyses kept before the cache starts afresh (an archive's vocabulary keeps growing;
-# a full cache holds a few hundred MB at most).
-MAX_ENTRIES = 1_000_000
+# Distinct analyses kept before the cache starts afresh from the table: an archive's vocabulary
+# keeps growing, and an entry costs about 400 bytes (PolNeAR train has 70,514 distinct ones).
+MAX_ENTRIES = 300_000
 OUT_ATTRS = [TAG, DEP, POS, MORPH, LEMMA]
 Key = tuple[int, ...]
 READ_BY_PATTERNS = {"ORTH", "TEXT", "LOWER", "IS_SPACE", "TAG", "DEP"}  # all functions of the key

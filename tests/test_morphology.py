@@ -104,3 +104,19 @@ def test_only_missing_tokens_are_analysed():
     with nlp.select_pipes(disable=["ner"]):
         nlp(text)
     assert component.misses == 0
+
+
+def test_a_full_cache_starts_afresh_from_the_table(monkeypatch):
+    import pipeline.morphology
+
+    nlp = load_nlp()
+    component: CachedMorphology = nlp.get_pipe("cached_morphology")
+    component.cache = dict(component.table)
+    monkeypatch.setattr(pipeline.morphology, "MAX_ENTRIES", len(component.table))
+    with nlp.select_pipes(disable=["ner"]):
+        nlp("Zyxwv quarbled the flomps.")  # unseen words: the cache grows past the limit
+        grown = len(component.cache)
+        doc = nlp("The minister said so.")
+    assert grown > len(component.table)
+    assert len(component.cache) <= len(component.table) + len(doc)
+    assert [t.lemma_ for t in doc] == ["the", "minister", "say", "so", "."]
