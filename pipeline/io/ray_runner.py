@@ -61,14 +61,16 @@ class ArticleAnnotator:
     """The pipeline in a Ray actor: spaCy and the model load here, once per actor."""
 
     def __init__(self, model: str) -> None:
-        import torch
+        from pipeline.startup import keep_torch_out_of_thinc
 
+        keep_torch_out_of_thinc()  # an actor of the `fast` model never loads torch
         from pipeline.attribution.registry import get_extractor
         from pipeline.segment import load_nlp
 
-        torch.set_num_threads(THREADS_PER_ACTOR)
         load_nlp()
         get_extractor(model)
+        if "torch" in sys.modules:  # a tagger's actor: one thread, as runtime_env sets for BLAS
+            sys.modules["torch"].set_num_threads(THREADS_PER_ACTOR)
         self.step = ExtractStep(model)
 
     def __call__(self, batch: pa.Table) -> pa.Table:
