@@ -143,3 +143,17 @@ def test_progress_in_a_log_is_plain_lines(tmp_path: Path, monkeypatch, capsys) -
     assert run_extract([str(EXAMPLES)], str(out), model="fast", progress=True) == 0  # stderr is captured: no terminal
     err = capsys.readouterr().err
     assert "\r" not in err and "quotewise: 1 articles" in err and "quotewise: 2 articles" in err
+
+
+def test_pool_chunks_keep_input_order_and_end_in_small_chunks():
+    from pipeline.io.batch import PIPE_BATCH, pool_chunks
+    from pipeline.schema import Article
+
+    for n in (0, 1, 5, 2 * PIPE_BATCH, 84):
+        items = [Article(str(i), "text") for i in range(n)]
+        out = list(pool_chunks(iter(items), jobs=2))
+        assert [a for chunk in out for a in chunk] == items
+        assert all(0 < len(c) <= PIPE_BATCH for c in out)
+    sizes = [len(c) for c in pool_chunks(iter([Article(str(i), "text") for i in range(84)]), jobs=2)]
+    # Full chunks while two chunks' worth are still unread, then the last 12 in quarter chunks.
+    assert sizes == [8] * 9 + [2] * 6

@@ -128,6 +128,20 @@ def chunks(items: Iterator[Item]) -> Iterator[list[Item]]:
         yield chunk
 
 
+def pool_chunks(items: Iterator[Item], jobs: int) -> Iterator[list[Item]]:
+    """:func:`chunks` for ``jobs`` workers: reading ``jobs`` chunks ahead, the last articles of
+    the input go out in chunks a quarter as long, so that at the end no worker waits long for
+    another's last chunk (on 84 articles a whole chunk is a tenth of a two-worker run)."""
+    ahead: deque[Item] = deque(itertools.islice(items, jobs * PIPE_BATCH))
+    while more := list(itertools.islice(items, PIPE_BATCH)):
+        yield [ahead.popleft() for _ in range(min(PIPE_BATCH, len(ahead)))]
+        ahead.extend(more)
+    rest = list(ahead)
+    size = max(1, PIPE_BATCH // 4)
+    for start in range(0, len(rest), size):
+        yield rest[start : start + size]
+
+
 @dataclass
 class ExtractStep:
     """``quotewise extract``'s step: an article's records. ``prepare`` segments a few articles
@@ -227,7 +241,7 @@ def _pool_outcomes(items: Iterator[Item], work: Work, jobs: int) -> Iterator[Out
     """Outcomes in input order from a pool kept busy: a few chunks in flight, the next one
     submitted as each is read (no barrier where every worker waits for the slowest)."""
     pool, finished = _pool(work, jobs), False
-    todo = chunks(items)
+    todo = pool_chunks(items, jobs)
     in_flight: deque[tuple[list[Item], Future[list[Outcome]]]] = deque()
     try:
         while True:
