@@ -91,16 +91,26 @@ def run_once(texts: Path, model: str, jobs: int) -> dict:
 
 
 def machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    """What every benchmark report records beside its timings."""
     import torch
+
+    from pipeline.attribution.training import cpu_name
 
     return {
         "cores": os.cpu_count(),
-        "cpu": cpu,
+        "cpu": cpu_name(),
         "python": platform.python_version(),
         "torch": torch.__version__,
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     }
+
+
+def write_report(out: Path, stem: str, results: dict, text: str) -> None:
+    """``OUT/STEM.json`` and ``OUT/STEM.md`` (also printed): every benchmark's two files."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{stem}.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    (out / f"{stem}.md").write_text(text, encoding="utf-8")
+    print(text)
 
 
 def markdown(results: dict) -> str:
@@ -167,10 +177,7 @@ def main() -> int:
         tqdm.write(f"{model} -j {jobs}: {runs[-1]['words_per_s']:,} words/s, peak {r['peak_rss_mb']} MB")
     results = {"texts": str(args.texts), "articles": len(files), "words": words, "machine": machine(), "runs": runs,
                "ratios": ratios(runs)}  # fmt: skip
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "results.json").write_text(json.dumps(results, indent=1) + "\n")
-    (args.out / "results.md").write_text(markdown(results))
-    print(markdown(results))
+    write_report(args.out, "results", results, markdown(results))
     return 0
 
 

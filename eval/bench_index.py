@@ -25,7 +25,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import machine, watch  # noqa: E402  (one copy of the helpers)
+from bench import machine, watch, write_report  # noqa: E402  (one copy of the helpers)
 
 SEED = 13
 
@@ -155,10 +155,7 @@ def main() -> int:
         "archive": archive,
         "index": run,
     }
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "index.json").write_text(json.dumps(results, indent=1) + "\n")
-    (args.out / "index.md").write_text(markdown(results))
-    print(markdown(results))
+    write_report(args.out, "index", results, markdown(results))
     return 0
 
 

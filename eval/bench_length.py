@@ -12,12 +12,13 @@ wall clock, also reported). Doubling the length should cost at most 2.5x.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import json
 import os
-import subprocess
+import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench import machine, write_report  # noqa: E402  (one copy of the helpers)
 
 SIZES = (100_000, 200_000, 400_000, 800_000)
 MAX_RATIO = 2.5
@@ -30,11 +31,6 @@ def long_text(texts: Path, size: int) -> str:
     while len(joined) < size:
         joined += "\n\n" + joined
     return joined[: joined.rfind("\n", 0, size)]
-
-
-def cpu_name() -> str:
-    out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-    return next((line.split(":", 1)[1].strip() for line in out.splitlines() if line.startswith("Model name")), "unknown")
 
 
 def measure(model: str, texts: Path) -> list[dict]:
@@ -61,7 +57,7 @@ def markdown(report: dict) -> str:
         "# Extract time by article length",
         "",
         f"`python eval/bench_length.py --texts ../shared/polnear/dev/text --out eval/bench --models {' '.join(report['models'])}`, "
-        f"{report['date']}; CPU: {report['cpu']}; load average (1 min) at start: {report['load_at_start']}.",
+        f"{report['machine']['date']}; CPU: {report['machine']['cpu']}; load average (1 min) at start: {report['load_at_start']}.",
         "",
         "CPU seconds of one warm process annotating one article (records with speakers, dates, quantities); "
         f"ratio: to the article half as long (at most {MAX_RATIO}).",
@@ -82,16 +78,12 @@ def main() -> None:
     parser.add_argument("--models", nargs="+", default=["fast"])
     args = parser.parse_args()
     report = {
-        "date": dt.date.today().isoformat(),
-        "cpu": cpu_name(),
+        "machine": machine(),
         "load_at_start": round(os.getloadavg()[0], 2),
         "models": args.models,
         "results": {model: measure(model, args.texts) for model in args.models},
     }
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "length.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    (args.out / "length.md").write_text(markdown(report), encoding="utf-8")
-    print(markdown(report))
+    write_report(args.out, "length", report, markdown(report))
 
 
 if __name__ == "__main__":

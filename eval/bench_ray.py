@@ -21,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench import machine, watch  # eval/bench.py: one copy of the helpers
+from bench import machine, watch, write_report  # eval/bench.py: one copy of the helpers
 
 
 def build_corpus(polnear: Path, articles: int, path: Path) -> int:
@@ -122,10 +122,7 @@ def main() -> int:
         "ray_vs_extract": round(runs["extract -j 2"]["seconds"] / runs["ray -j 2"]["seconds"], 3),
         "startup_overhead_s": round(runs["ray -j 2, one article"]["seconds"] - runs["extract -j 2, one article"]["seconds"], 2),
     }
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "ray.json").write_text(json.dumps(results, indent=1) + "\n")
-    (args.out / "ray.md").write_text(markdown(results))
-    print(markdown(results))
+    write_report(args.out, "ray", results, markdown(results))
     return 0 if identical else 1
 
 

@@ -12,14 +12,17 @@ also gives the share of tokens in sentences that hold a record, that have a capi
 from __future__ import annotations
 
 import argparse
-import json
-import platform
+import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 
 from pipeline.io.batch import PIPE_BATCH
+from pipeline.io.reading import json_file_objects
 from pipeline.segment import load_nlp, sentences
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench import machine, write_report  # noqa: E402  (one copy of the helpers)
 
 
 def component_seconds(texts: list[str]) -> dict[str, float]:
@@ -42,9 +45,8 @@ def component_seconds(texts: list[str]) -> dict[str, float]:
 def ner_coverage(texts: dict[str, str], records: Path) -> dict[str, float]:
     """Shares of tokens in sentences with a record's span, with a capitalised word, or either."""
     spans = defaultdict(list)
-    with records.open(encoding="utf-8") as f:
-        for line in f:
-            r = json.loads(line)
+    for _, r in json_file_objects(records):
+        if isinstance(r, dict):  # a line that is no record has no spans to count
             spans[r["doc_id"]] += [s for role in ("source", "cue", "content") if r.get(role) for s in r[role]["spans"]]
     nlp = load_nlp()
     counts = {"tokens": 0, "in a record's sentence": 0, "in a capitalised sentence": 0, "in either": 0}
@@ -65,8 +67,8 @@ def markdown(result: dict) -> str:
     lines = [
         "# Where spaCy's time goes",
         "",
-        f"{result['articles']} articles from `{result['texts']}`, one process, {result['cpu']} "
-        f"(Python {result['python']}), {result['date']}. Reproduce: `make bench`.",
+        f"{result['articles']} articles from `{result['texts']}`, one process, {result['machine']['cpu']} "
+        f"(Python {result['machine']['python']}), {result['machine']['date']}. Reproduce: `make bench`.",
         "",
         "| component | CPU seconds | share |",
         "|---|---:|---:|",
@@ -87,16 +89,12 @@ def main() -> int:
     args = parser.parse_args()
     files = sorted(args.texts.glob("*.txt"))
     texts = {p.stem: p.read_text(encoding="utf-8") for p in files}
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
-    result = {"texts": str(args.texts), "articles": len(files), "cpu": cpu, "python": platform.python_version(),
-              "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "seconds": component_seconds(list(texts.values()))}  # fmt: skip
+    result = {"texts": str(args.texts), "articles": len(files), "machine": machine(),
+              "seconds": component_seconds(list(texts.values()))}  # fmt: skip
     if args.records:
         result["records"] = str(args.records)
         result["coverage"] = ner_coverage(texts, args.records)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "spacy.json").write_text(json.dumps(result, indent=1) + "\n")
-    (args.out / "spacy.md").write_text(markdown(result))
-    print(markdown(result))
+    write_report(args.out, "spacy", result, markdown(result))
     return 0
 
 
