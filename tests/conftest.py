@@ -25,10 +25,16 @@ def seed_b() -> str:
 
 
 @pytest.fixture(scope="session")
-def seed_records(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
-    """What ``extract --model fast`` writes for the two seed articles, as dicts."""
+def seed_records_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The JSONL ``extract --model fast`` writes for the two seed articles."""
     from pipeline.io.batch import run_extract
 
     out = tmp_path_factory.mktemp("seeds") / "records.jsonl"
     assert run_extract([str(EXAMPLES)], str(out), model="fast", progress=False) == 0
-    return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    return out
+
+
+@pytest.fixture(scope="session")
+def seed_records(seed_records_file: Path) -> list[dict]:
+    """:func:`seed_records_file`'s records, as dicts."""
+    return [json.loads(line) for line in seed_records_file.read_text(encoding="utf-8").splitlines()]

@@ -15,19 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.cli import main
-from pipeline.io.batch import run_extract
 from pipeline.review.highlight import Highlight, highlight
 from pipeline.review.wording import mark_differences
 
 GREENWOOD_QUOTE = "I can confirm that there are discussions ongoing"
-
-
-@pytest.fixture(scope="module")
-def seed_records(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seeds' records as ``extract --model fast`` writes them."""
-    path = tmp_path_factory.mktemp("records") / "seeds.jsonl"
-    assert run_extract([str(EXAMPLES)], str(path), model="fast", progress=False) == 0
-    return path
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -83,11 +74,11 @@ def make_seed_index(records: list[dict[str, Any]], folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def seed_site(seed_records: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def seed_site(seed_records_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("site")
-    index = make_seed_index(read_jsonl(seed_records), root / "index")
+    index = make_seed_index(read_jsonl(seed_records_file), root / "index")
     out = root / "review"
-    assert main(["view", str(seed_records), "--articles", str(EXAMPLES), "--index", str(index), "-o", str(out)]) == 0
+    assert main(["view", str(seed_records_file), "--articles", str(EXAMPLES), "--index", str(index), "-o", str(out)]) == 0
     return out
 
 
@@ -161,8 +152,8 @@ def test_wording_differences_marked_word_by_word() -> None:
 # --- the seeds' site --------------------------------------------------------------------------------
 
 
-def test_seed_article_pages_highlight_every_record(seed_site: Path, seed_records: Path, seed_b: str) -> None:
-    records = [r for r in read_jsonl(seed_records) if r["doc_id"] == "uk-france-returns-b"]
+def test_seed_article_pages_highlight_every_record(seed_site: Path, seed_records_file: Path, seed_b: str) -> None:
+    records = [r for r in read_jsonl(seed_records_file) if r["doc_id"] == "uk-france-returns-b"]
     html = (seed_site / "articles" / "uk-france-returns-b.html").read_text(encoding="utf-8")
     parser = _Coverage()
     parser.feed(html.split('<div class="article-text">', 1)[1].split("</div>", 1)[0])
@@ -197,16 +188,16 @@ def test_article_cards_link_to_the_same_claim_in_the_other_outlet(seed_site: Pat
     assert 'also in <a href="../articles/uk-france-returns-b.html#t8">The Independent</a>' in html
 
 
-def test_without_index_the_pages_say_how_to_make_it(seed_records: Path, tmp_path: Path) -> None:
-    assert main(["view", str(seed_records), "--articles", str(EXAMPLES), "-o", str(tmp_path)]) == 0
+def test_without_index_the_pages_say_how_to_make_it(seed_records_file: Path, tmp_path: Path) -> None:
+    assert main(["view", str(seed_records_file), "--articles", str(EXAMPLES), "-o", str(tmp_path)]) == 0
     claims = text_of((tmp_path / "claims.html").read_text(encoding="utf-8"))
     assert "claim index was not given" in claims and "quotewise index RECORDS.jsonl -o INDEX/" in claims
     speakers = text_of((tmp_path / "speakers.html").read_text(encoding="utf-8"))
     assert "Speakers, article by article" in speakers and "Lilian Greenwood (" in speakers
 
 
-def test_without_articles_records_are_listed_alone(seed_records: Path, tmp_path: Path) -> None:
-    assert main(["view", str(seed_records), "-o", str(tmp_path)]) == 0
+def test_without_articles_records_are_listed_alone(seed_records_file: Path, tmp_path: Path) -> None:
+    assert main(["view", str(seed_records_file), "-o", str(tmp_path)]) == 0
     html = (tmp_path / "articles" / "uk-france-returns-a.html").read_text(encoding="utf-8")
     assert "article text was not given" in html and "<mark class=\"source\" data-r" not in html
     assert GREENWOOD_QUOTE in html
@@ -243,9 +234,9 @@ def test_hostile_text_is_escaped_everywhere(tmp_path: Path) -> None:
 
 
 def test_bad_lines_are_reported_one_by_one_and_the_rest_renders(
-    seed_records: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    seed_records_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    good = read_jsonl(seed_records)
+    good = read_jsonl(seed_records_file)
     a = [r for r in good if r["doc_id"] == "uk-france-returns-a"]
     shifted = a[1] | {"id": "x:1", "content": {"text": a[1]["content"]["text"], "spans": [[s + 1, e + 1] for s, e in a[1]["content"]["spans"]]}}  # fmt: skip
     bad = [
@@ -280,25 +271,25 @@ def test_bad_lines_are_reported_one_by_one_and_the_rest_renders(
     assert html.count('<article class="card"') == len(a)  # every good record still shown
     assert "11 input lines left out" in text_of((out / "index.html").read_text(encoding="utf-8"))
     # A clean run afterwards leaves no stale errors file.
-    assert main(["view", str(seed_records), "--articles", str(EXAMPLES), "-o", str(out)]) == 0
+    assert main(["view", str(seed_records_file), "--articles", str(EXAMPLES), "-o", str(out)]) == 0
     assert not (out / "errors.jsonl").exists()
 
 
-def test_bad_index_lines_are_reported_and_the_rest_renders(seed_records: Path, tmp_path: Path) -> None:
-    index = make_seed_index(read_jsonl(seed_records), tmp_path / "index")
+def test_bad_index_lines_are_reported_and_the_rest_renders(seed_records_file: Path, tmp_path: Path) -> None:
+    index = make_seed_index(read_jsonl(seed_records_file), tmp_path / "index")
     with (index / "claims.jsonl").open("a", encoding="utf-8") as f:
         f.write('{"claim_id": "c9"}\n{oops\n')
     (index / "figures.jsonl").unlink()
     out = tmp_path / "review"
-    assert main(["view", str(seed_records), "--articles", str(EXAMPLES), "--index", str(index), "-o", str(out)]) == 1
+    assert main(["view", str(seed_records_file), "--articles", str(EXAMPLES), "--index", str(index), "-o", str(out)]) == 1
     reasons = [e["reason"] for e in read_jsonl(out / "errors.jsonl")]
     assert reasons[0] == "no 'members' list" and reasons[1].startswith("malformed JSON line") and "cannot read" in reasons[2]
     assert text_of((out / "claims.html").read_text(encoding="utf-8")).count(GREENWOOD_QUOTE) == 2
 
 
-def test_odd_optional_fields_are_left_out_of_the_card(seed_records: Path, tmp_path: Path) -> None:
+def test_odd_optional_fields_are_left_out_of_the_card(seed_records_file: Path, tmp_path: Path) -> None:
     """Keys beyond doc_id, id and the roles are optional: a wrong type drops that field only."""
-    record = read_jsonl(seed_records)[0]
+    record = read_jsonl(seed_records_file)[0]
     odd = record | {"speaker": {"name": 5, "role": ["x"], "mention": "the UK"}, "confidence": "high", "kind": None,
                     "quantities": [{"text": "9,000", "value": "many"}, "x"], "dates": "today", "model": "fast"}  # fmt: skip
     records = write_jsonl(tmp_path / "r.jsonl", [odd])
@@ -307,13 +298,13 @@ def test_odd_optional_fields_are_left_out_of_the_card(seed_records: Path, tmp_pa
     assert "1. the UK" in shown and "“9,000” → ?" in shown
 
 
-def test_usage_errors(seed_records: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_usage_errors(seed_records_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     a_file = tmp_path / "file"
     a_file.write_text("x")
-    assert main(["view", str(seed_records), "-o", str(a_file)]) == 2
+    assert main(["view", str(seed_records_file), "-o", str(a_file)]) == 2
     assert "-o takes the folder" in capsys.readouterr().err
     records = tmp_path / "errors.jsonl"
-    records.write_bytes(seed_records.read_bytes())
+    records.write_bytes(seed_records_file.read_bytes())
     before = records.read_bytes()
     assert main(["view", str(records), "-o", str(tmp_path)]) == 2  # would overwrite its input
     assert "refusing to write" in capsys.readouterr().err and records.read_bytes() == before

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_review import GREENWOOD_QUOTE, seed_records, seed_site  # noqa: F401 (fixtures)
+from test_review import GREENWOOD_QUOTE, seed_site  # noqa: F401 (fixtures)
 
 from pipeline.cli import main
 
