@@ -97,12 +97,23 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--address, --actors and --format go with --engine ray")
     if args.command == "extract" and args.engine == "ray" and (args.resume or args.errors):
         parser.error("--engine ray always resumes (finished shards are skipped) and writes errors beside each shard")
-    keep_torch_out_of_thinc()
+    if runs_spacy(args):
+        keep_torch_out_of_thinc()
     try:
         return run(args)
     except KeyboardInterrupt:  # before a batch started (loading models); a batch says more itself
         print("quotewise: interrupted", file=sys.stderr)
         return 130
+
+
+def runs_spacy(args: argparse.Namespace) -> bool:
+    """Whether this process parses text with spaCy (the others need not load thinc at all; the
+    workers of ``-j N`` and Ray's actors see to their own)."""
+    if args.command == "index":
+        return bool(args.articles)
+    if args.command in ("extract", "numbers"):
+        return getattr(args, "engine", "local") == "local" and (args.jobs or 1) == 1
+    return args.command in ("eval", "eval-index")
 
 
 def run(args: argparse.Namespace) -> int:

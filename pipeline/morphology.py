@@ -22,7 +22,7 @@ import gzip
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -166,10 +166,6 @@ class CachedMorphology:
             token = doc[int(i)]
             token.tag, token.dep = int(out[i, 0]), int(out[i, 1])
         return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
-        for doc in docs:
-            yield self(doc)
 
 
 def model_id(nlp: Language) -> str:
