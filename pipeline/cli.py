@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 import sys
 
-from pipeline.startup import keep_torch_out_of_thinc
+from pipeline.startup import prepare_to_parse
 
 
 def iso_date(value: str) -> dt.date:
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "extract" and args.engine == "ray" and (args.resume or args.errors):
         parser.error("--engine ray always resumes (finished shards are skipped) and writes errors beside each shard")
     if runs_spacy(args):
-        keep_torch_out_of_thinc()
+        prepare_to_parse()
     try:
         return run(args)
     except KeyboardInterrupt:  # before a batch started (loading models); a batch says more itself

@@ -18,6 +18,7 @@ import spacy
 from spacy.attrs import ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from thinc.api import use_ops
 
 import pipeline.morphology  # noqa: F401  (registers the cached_morphology factory)
 from pipeline.schema import Article
@@ -46,8 +47,16 @@ def paragraph_breaks(doc: Doc) -> Doc:
 
 @lru_cache(maxsize=4)
 def load_nlp(disable: tuple[str, ...] = ()) -> Language:
-    """The spaCy pipeline, loaded once per process (per set of disabled components)."""
-    nlp = spacy.load(SPACY_MODEL, disable=list(disable))
+    """The spaCy pipeline, loaded once per process (per set of disabled components).
+
+    Its layers multiply matrices through numpy's BLAS rather than thinc's default, the BLIS
+    bundled in cython-blis: that BLIS (1.3.4) predates AMD's Zen 3, so on Zen 3/4 CPUs it falls
+    back to its slow generic kernels (``BLIS_ARCH_DEBUG=1`` prints which it chose). numpy's
+    OpenBLAS picks kernels for the CPU it runs on. On the dev articles the tags, parses and
+    entities were identical either way, and spaCy took 36% less CPU on a Zen 4 (eval/bench/spacy.md).
+    """
+    with use_ops("numpy", use_blis=False):
+        nlp = spacy.load(SPACY_MODEL, disable=list(disable))
     nlp.add_pipe("paragraph_breaks", before="parser" if "parser" in nlp.pipe_names else None)
     if {"attribute_ruler", "lemmatizer"} <= set(nlp.pipe_names):
         # Same annotations, computed once per distinct word (pipeline/morphology.py).

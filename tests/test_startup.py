@@ -1,4 +1,5 @@
-"""A quotewise process keeps torch out of spaCy's thinc, yet the tagger still gets torch."""
+"""A quotewise process keeps torch out of spaCy's thinc, yet the tagger still gets torch; spaCy's
+matrix products run on numpy's BLAS, one thread."""
 
 from __future__ import annotations
 
@@ -31,3 +32,23 @@ def test_torch_stays_importable_after_thinc_was_loaded_without_it():
         "import thinc.compat, torch; print(thinc.compat.has_torch, torch.ones(2).sum().item())"
     )
     assert run_python(code) == "False 2.0"
+
+
+def test_a_parsing_process_keeps_blas_to_one_thread():
+    code = (
+        "from pipeline.startup import prepare_to_parse; prepare_to_parse(); "
+        "from threadpoolctl import threadpool_info; "
+        "print(sorted({p['num_threads'] for p in threadpool_info() if p['user_api'] == 'blas'}))"
+    )
+    assert run_python(code) == "[1]"
+
+
+def test_spacy_multiplies_through_numpy_not_bundled_blis():
+    from pipeline.segment import load_nlp
+
+    nlp = load_nlp()
+    for name in ("tok2vec", "parser", "ner"):
+        ops = nlp.get_pipe(name).model.ops
+        assert type(ops).__name__ == "NumpyOps" and ops.use_blis is False, name
+    doc = nlp("Ms Greenwood said on Wednesday that around 9,000 people had crossed.")
+    assert [e.text for e in doc.ents if e.label_ == "PERSON"] == ["Ms Greenwood"]

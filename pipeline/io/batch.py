@@ -50,7 +50,7 @@ from tqdm import tqdm
 from pipeline.io.language import not_english
 from pipeline.io.reading import InputError, clobbered_input, read_dataset, read_inputs
 from pipeline.schema import Article
-from pipeline.startup import keep_torch_out_of_thinc
+from pipeline.startup import prepare_to_parse
 
 if TYPE_CHECKING:
     import datasets
@@ -170,7 +170,7 @@ _WORKER_WORK: Work | None = None
 def _init_worker(work: Work, parent: int) -> None:
     global _WORKER_WORK
     _WORKER_WORK = work
-    keep_torch_out_of_thinc()
+    prepare_to_parse()
     # N processes share the cores: torch (imported later, by the work) takes one thread each.
     os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = "1"
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent stops us

@@ -61,9 +61,9 @@ class ArticleAnnotator:
     """The pipeline in a Ray actor: spaCy and the model load here, once per actor."""
 
     def __init__(self, model: str) -> None:
-        from pipeline.startup import keep_torch_out_of_thinc
+        from pipeline.startup import prepare_to_parse
 
-        keep_torch_out_of_thinc()  # an actor of the `fast` model never loads torch
+        prepare_to_parse()  # an actor of the `fast` model never loads torch
         from pipeline.attribution.registry import get_extractor
         from pipeline.segment import load_nlp
 
