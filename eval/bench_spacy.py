@@ -4,7 +4,9 @@
 
 Runs each component of ``load_nlp()``'s pipeline over all the texts in turn (``pipe`` in batches
 of :data:`pipeline.io.batch.PIPE_BATCH`, as ``extract`` does) and records its CPU seconds, in one
-process after a warm-up article. With ``--records`` (an ``extract`` output of the same texts) it
+process after a warm-up article, once as quotewise runs it (numpy's BLAS, one thread) and once
+with thinc's default BLAS, the BLIS bundled in cython-blis (``segment.load_nlp`` says why they
+differ). With ``--records`` (an ``extract`` output of the same texts) it
 also gives the share of tokens in sentences that hold a record, that have a capitalised word
 (past the first), and either: the most that running NER only there could save.
 """
@@ -20,14 +22,20 @@ from pathlib import Path
 from pipeline.io.batch import PIPE_BATCH
 from pipeline.io.reading import json_file_objects
 from pipeline.segment import load_nlp, sentences
+from pipeline.startup import prepare_to_parse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench import machine, write_report  # noqa: E402  (one copy of the helpers)
 
 
-def component_seconds(texts: list[str]) -> dict[str, float]:
-    """CPU seconds of each pipeline component over ``texts`` (the tokenizer included)."""
-    nlp = load_nlp()
+def component_seconds(texts: list[str], bundled_blis: bool = False) -> dict[str, float]:
+    """CPU seconds of each pipeline component over ``texts`` (the tokenizer included), with
+    numpy's BLAS as ``extract`` runs it, or with the ``bundled_blis`` spaCy uses by default."""
+    nlp = load_nlp.__wrapped__()  # a copy of its own, whose layers may change BLAS
+    if bundled_blis:
+        for _, component in nlp.pipeline:
+            if hasattr(component, "model"):
+                component.model.to_cpu()  # thinc's NumpyOps(), which multiplies through BLIS
     list(nlp.pipe(texts[:1]))  # lazy initialisation out of the timings
     start = time.process_time()
     docs = [nlp.make_doc(t) for t in texts]
@@ -70,10 +78,14 @@ def markdown(result: dict) -> str:
         f"{result['articles']} articles from `{result['texts']}`, one process, {result['machine']['cpu']} "
         f"(Python {result['machine']['python']}), {result['machine']['date']}. Reproduce: `make bench`.",
         "",
-        "| component | CPU seconds | share |",
-        "|---|---:|---:|",
-        *(f"| {k} | {v} | {v / total:.0%} |" for k, v in result["seconds"].items()),
-        f"| all | {total:.2f} | |",
+        "| component | CPU seconds | share | with cython-blis |",
+        "|---|---:|---:|---:|",
+        *(f"| {k} | {v} | {v / total:.0%} | {result['seconds_blis'][k]} |" for k, v in result["seconds"].items()),
+        f"| all | {total:.2f} | | {sum(result['seconds_blis'].values()):.2f} |",
+        "",
+        "CPU seconds: as `extract` runs spaCy (numpy's BLAS, one thread); the last column with thinc's",
+        "default BLAS, the BLIS bundled in cython-blis, which runs generic kernels on CPUs newer than",
+        "its CPU detection (AMD Zen 3 and later).",
     ]
     if "coverage" in result:
         lines += ["", f"Tokens in sentences (records: `{result['records']}`):", ""]
@@ -87,10 +99,12 @@ def main() -> int:
     parser.add_argument("--records", type=Path, help="extract's records of the same texts")
     parser.add_argument("--out", required=True, type=Path, help="folder for spacy.json and spacy.md")
     args = parser.parse_args()
+    prepare_to_parse()
     files = sorted(args.texts.glob("*.txt"))
     texts = {p.stem: p.read_text(encoding="utf-8") for p in files}
     result = {"texts": str(args.texts), "articles": len(files), "machine": machine(),
-              "seconds": component_seconds(list(texts.values()))}  # fmt: skip
+              "seconds": component_seconds(list(texts.values())),
+              "seconds_blis": component_seconds(list(texts.values()), bundled_blis=True)}  # fmt: skip
     if args.records:
         result["records"] = str(args.records)
         result["coverage"] = ner_coverage(texts, args.records)

@@ -52,8 +52,8 @@ def load_nlp(disable: tuple[str, ...] = ()) -> Language:
     Its layers multiply matrices through numpy's BLAS rather than thinc's default, the BLIS
     bundled in cython-blis: that BLIS (1.3.4) predates AMD's Zen 3, so on Zen 3/4 CPUs it falls
     back to its slow generic kernels (``BLIS_ARCH_DEBUG=1`` prints which it chose). numpy's
-    OpenBLAS picks kernels for the CPU it runs on. On the dev articles the tags, parses and
-    entities were identical either way, and spaCy took 36% less CPU on a Zen 4 (eval/bench/spacy.md).
+    OpenBLAS picks kernels for the CPU it runs on. On the dev articles the tags, parses,
+    entities and records were identical either way; eval/bench/spacy.md times both.
     """
     with use_ops("numpy", use_blis=False):
         nlp = spacy.load(SPACY_MODEL, disable=list(disable))
