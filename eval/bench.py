@@ -5,9 +5,11 @@ Each run is a fresh subprocess (so model loading counts, as it does for a user),
 wall clock; CPU seconds are the user + system time of the whole process tree. Peak memory is
 the largest total resident set size of the tree, sampled from /proc every 50 ms (Linux).
 Words are whitespace-separated tokens of the input texts. The 1-minute load average is
-recorded before each run: a busy machine makes every figure worse.
+recorded before each run: a busy machine makes every figure worse. With ``--repeat N`` every
+run is made N times, in N rounds over all the runs (so that a slower spell of a shared machine
+falls on all of them alike), and the run with the median wall time is reported, with the range.
 
-    python eval/bench.py --texts ../shared/polnear/dev/text --out eval/bench [--models fast default]
+    python eval/bench.py --texts ../shared/polnear/dev/text --out eval/bench [--models fast default] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -123,16 +125,27 @@ def markdown(results: dict) -> str:
         "Wall clock of a fresh process (model loading included); peak = largest resident memory of the process tree.",
         "Reproduce: `make bench`.",
         "",
-        "| model | processes | seconds | words/s | CPU seconds | words per CPU-second | peak memory (MB) | records | load average before |",
-        "|---|---|---|---|---|---|---|---|---|",
+        f"Each run made {results['repeat']} times in rounds; shown: the run of median wall time, and the range of words/s.",
+        "",
+        "| model | processes | seconds | words/s | words/s range | CPU seconds | words per CPU-second | peak memory (MB) | records | load average before |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results["runs"]:
+        low, high = r["words_per_s_range"]
         lines.append(
-            f"| {r['model']} | {r['jobs']} | {r['seconds']} | {r['words_per_s']:,} | {r['cpu_seconds']} | "
+            f"| {r['model']} | {r['jobs']} | {r['seconds']} | {r['words_per_s']:,} | {low:,}–{high:,} | {r['cpu_seconds']} | "
             f"{r['words_per_cpu_s']:,} | {r['peak_rss_mb']} | {r['records']} | {r['load_before']} |"
         )
     lines += ["", "Ratios in the same run:", ""] + [f"- {k}: {v}" for k, v in results["ratios"].items()]
     return "\n".join(lines) + "\n"
+
+
+def median_run(repeats: list[dict]) -> dict:
+    """The repeat of median wall time (the slower middle one of an even count), with the
+    range of words/s over all repeats."""
+    middle = sorted(repeats, key=lambda r: r["seconds"])[len(repeats) // 2]
+    rates = [r["words_per_s"] for r in repeats]
+    return {**middle, "words_per_s_range": [min(rates), max(rates)]}
 
 
 def ratios(runs: list[dict]) -> dict[str, float]:
@@ -154,6 +167,7 @@ def main() -> int:
     parser.add_argument("--out", required=True, type=Path, help="folder for results.json and results.md")
     parser.add_argument("--models", nargs="+", help="default: every registered model")
     parser.add_argument("--jobs", nargs="+", type=int, default=[1, 2])
+    parser.add_argument("--repeat", type=int, default=1, help="make each run N times, report the median")
     args = parser.parse_args()
 
     if args.models:
@@ -168,15 +182,15 @@ def main() -> int:
         models = [TEXTACY, *models]
     files = sorted(args.texts.glob("*.txt"))
     words = sum(len(p.read_text(encoding="utf-8").split()) for p in files)
-    runs = []
     plan = [(m, j) for m in models for j in ([1] if m == TEXTACY else args.jobs)]
-    for model, jobs in tqdm(plan, desc="bench", unit=" runs"):
+    made: dict[tuple[str, int], list[dict]] = {key: [] for key in plan}
+    for model, jobs in tqdm(plan * args.repeat, desc="bench", unit=" runs"):
         r = run_once(args.texts, model, jobs)
-        runs.append({"model": model, "jobs": jobs, **r, "words_per_s": round(words / r["seconds"]),
-                     "words_per_cpu_s": round(words / r["cpu_seconds"])})  # fmt: skip
-        tqdm.write(f"{model} -j {jobs}: {runs[-1]['words_per_s']:,} words/s, peak {r['peak_rss_mb']} MB")
-    results = {"texts": str(args.texts), "articles": len(files), "words": words, "machine": machine(), "runs": runs,
-               "ratios": ratios(runs)}  # fmt: skip
+        made[(model, jobs)].append({**r, "words_per_s": round(words / r["seconds"]), "words_per_cpu_s": round(words / r["cpu_seconds"])})
+        tqdm.write(f"{model} -j {jobs}: {made[(model, jobs)][-1]['words_per_s']:,} words/s, peak {r['peak_rss_mb']} MB")
+    runs = [{"model": model, "jobs": jobs, **median_run(made[(model, jobs)])} for model, jobs in plan]
+    results = {"texts": str(args.texts), "articles": len(files), "words": words, "machine": machine(),
+               "repeat": args.repeat, "runs": runs, "ratios": ratios(runs)}  # fmt: skip
     write_report(args.out, "results", results, markdown(results))
     return 0
 
