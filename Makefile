@@ -48,7 +48,7 @@ eval:  ## score every model on PolNeAR dev, speakers, the figure normalisers and
 
 bench: setup  ## words/s, words per CPU-second and peak memory of extract on the dev texts (1 and 2 processes, every model, textacy beside; index time for 100,000 records; Ray against -j 2; spaCy's time by component)
 	$(PY) -m pip install --quiet -e ".[bench]"
-	OMP_WAIT_POLICY=PASSIVE $(PY) eval/bench.py --texts $(POLNEAR)/dev/text --out eval/bench --repeat 3
+	OMP_WAIT_POLICY=PASSIVE $(PY) eval/bench.py --texts $(POLNEAR)/dev/text --out eval/bench --repeat 3 --before 24aecb8  # 24aecb8: fast before issue 10
 	OMP_WAIT_POLICY=PASSIVE $(PY) eval/bench_index.py --texts $(POLNEAR)/train/text $(POLNEAR)/dev/text --records runs/bench-index/polnear-fast.jsonl --out eval/bench
 	OMP_WAIT_POLICY=PASSIVE $(PY) eval/bench_ray.py --polnear $(POLNEAR) --out eval/bench
 	OMP_WAIT_POLICY=PASSIVE $(PY) eval/bench_length.py --texts $(POLNEAR)/dev/text --out eval/bench --models fast default

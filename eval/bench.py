@@ -15,6 +15,7 @@ falls on all of them alike), and the run with the median wall time is reported, 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import importlib.util
 import json
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from tqdm import tqdm
@@ -56,19 +58,34 @@ def _tree_rss_bytes(root: int) -> int:
 
 
 def command(texts: Path, model: str, jobs: int, out: Path) -> list[str]:
-    """The command line a run times: ``quotewise extract``, or textacy's quotes (one process)."""
+    """The command line a run times: ``quotewise extract``, or textacy's quotes (one process).
+    A model named ``NAME@COMMIT`` is extract's ``NAME`` as that commit's code ran it."""
     if model == TEXTACY:
         return [sys.executable, str(Path(__file__).with_name("textacy_quotes.py")), str(texts), str(out)]
-    return [sys.executable, "-m", "pipeline.cli", "extract", str(texts), "-o", str(out), "-m", model, "-j", str(jobs), "--no-progress"]
+    name = model.split("@")[0]
+    return [sys.executable, "-m", "pipeline.cli", "extract", str(texts), "-o", str(out), "-m", name, "-j", str(jobs), "--no-progress"]
 
 
-def watch(cmd: list[str], ok: tuple[int, ...] = (0,)) -> dict:
-    """Run ``cmd`` to its end: wall seconds, CPU seconds and peak resident memory of its process
-    tree, and the 1-minute load average before it. Raises when it exits with a code not in ``ok``."""
+@contextlib.contextmanager
+def worktree(commit: str) -> Iterator[Path]:
+    """A checkout of ``commit`` beside this one (``git worktree``), for the length of a run."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / commit
+        subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(folder), commit], check=True)
+        try:
+            yield folder
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(folder)], check=True)
+
+
+def watch(cmd: list[str], ok: tuple[int, ...] = (0,), env: dict[str, str] | None = None) -> dict:
+    """Run ``cmd`` (in ``env``) to its end: wall seconds, CPU seconds and peak resident memory of
+    its process tree, and the 1-minute load average before it. Raises when it exits with a code
+    not in ``ok``."""
     load = os.getloadavg()[0]
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, env=env)
     peak = 0
     while proc.poll() is None:
         peak = max(peak, _tree_rss_bytes(proc.pid))
@@ -83,11 +100,13 @@ def watch(cmd: list[str], ok: tuple[int, ...] = (0,)) -> dict:
             "load_before": round(load, 2)}  # fmt: skip
 
 
-def run_once(texts: Path, model: str, jobs: int) -> dict:
-    """One timed run; returns seconds, CPU seconds, peak RSS, load before and records written."""
+def run_once(texts: Path, model: str, jobs: int, code: Path | None = None) -> dict:
+    """One timed run (of the package in folder ``code``, when given); returns seconds, CPU
+    seconds, peak RSS, load before and records written."""
+    env = {**os.environ, "PYTHONPATH": str(code)} if code else None
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "records.jsonl"
-        run = watch(command(texts, model, jobs, out))
+        run = watch(command(texts, model, jobs, out), env=env)
         records = sum(1 for _ in out.open(encoding="utf-8"))
     return {**run, "records": records}
 
@@ -140,6 +159,12 @@ def markdown(results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def timed(texts: Path, model: str, jobs: int, words: int, code: Path | None) -> dict:
+    """One run with its rates."""
+    r = run_once(texts, model, jobs, code)
+    return {**r, "words_per_s": round(words / r["seconds"]), "words_per_cpu_s": round(words / r["cpu_seconds"])}
+
+
 def median_run(repeats: list[dict]) -> dict:
     """The repeat of median wall time (the slower middle one of an even count), with the
     range of words/s over all repeats."""
@@ -152,9 +177,10 @@ def ratios(runs: list[dict]) -> dict[str, float]:
     """fast against textacy, and each model's two processes against one."""
     by = {(r["model"], r["jobs"]): r for r in runs}
     out = {}
-    if (TEXTACY, 1) in by and ("fast", 1) in by:
-        for key in ("words_per_s", "words_per_cpu_s"):
-            out[f"fast / textacy, {key}"] = round(by[("fast", 1)][key] / by[(TEXTACY, 1)][key], 2)
+    for (model, jobs), r in by.items():
+        if jobs == 1 and ("fast", 1) in by and (model == TEXTACY or model.startswith("fast@")):
+            for key in ("words_per_s", "words_per_cpu_s"):
+                out[f"fast / {model}, {key}"] = round(by[("fast", 1)][key] / r[key], 2)
     for (model, jobs), r in by.items():
         if jobs == 2 and (model, 1) in by:
             out[f"{model}: -j 2 / -j 1, words_per_s"] = round(r["words_per_s"] / by[(model, 1)]["words_per_s"], 2)
@@ -168,6 +194,7 @@ def main() -> int:
     parser.add_argument("--models", nargs="+", help="default: every registered model")
     parser.add_argument("--jobs", nargs="+", type=int, default=[1, 2])
     parser.add_argument("--repeat", type=int, default=1, help="make each run N times, report the median")
+    parser.add_argument("--before", metavar="COMMIT", help="also time fast -j 1 as the code of COMMIT ran it")
     args = parser.parse_args()
 
     if args.models:
@@ -183,11 +210,14 @@ def main() -> int:
     files = sorted(args.texts.glob("*.txt"))
     words = sum(len(p.read_text(encoding="utf-8").split()) for p in files)
     plan = [(m, j) for m in models for j in ([1] if m == TEXTACY else args.jobs)]
+    before = f"fast@{args.before}" if args.before else None
+    if before:
+        plan.insert(0, (before, 1))
     made: dict[tuple[str, int], list[dict]] = {key: [] for key in plan}
-    for model, jobs in tqdm(plan * args.repeat, desc="bench", unit=" runs"):
-        r = run_once(args.texts, model, jobs)
-        made[(model, jobs)].append({**r, "words_per_s": round(words / r["seconds"]), "words_per_cpu_s": round(words / r["cpu_seconds"])})
-        tqdm.write(f"{model} -j {jobs}: {made[(model, jobs)][-1]['words_per_s']:,} words/s, peak {r['peak_rss_mb']} MB")
+    with worktree(args.before) if args.before else contextlib.nullcontext() as old_code:
+        for model, jobs in tqdm(plan * args.repeat, desc="bench", unit=" runs"):
+            made[(model, jobs)].append(timed(args.texts, model, jobs, words, old_code if model == before else None))
+            tqdm.write(f"{model} -j {jobs}: {made[(model, jobs)][-1]['words_per_s']:,} words/s")
     runs = [{"model": model, "jobs": jobs, **median_run(made[(model, jobs)])} for model, jobs in plan]
     results = {"texts": str(args.texts), "articles": len(files), "words": words, "machine": machine(),
                "repeat": args.repeat, "runs": runs, "ratios": ratios(runs)}  # fmt: skip
