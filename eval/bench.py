@@ -210,6 +210,9 @@ def main() -> int:
     files = sorted(args.texts.glob("*.txt"))
     words = sum(len(p.read_text(encoding="utf-8").split()) for p in files)
     plan = [(m, j) for m in models for j in ([1] if m == TEXTACY else args.jobs)]
+    if args.before and subprocess.run(["git", "cat-file", "-e", f"{args.before}^{{commit}}"], capture_output=True).returncode:
+        print(f"bench: commit {args.before} is not in this clone (a shallow one?): no run before it", file=sys.stderr)
+        args.before = None
     before = f"fast@{args.before}" if args.before else None
     if before:
         plan.insert(0, (before, 1))
