@@ -31,8 +31,8 @@ def keep_torch_out_of_thinc() -> None:
 
 def one_blas_thread() -> None:
     """Keep numpy's BLAS (which runs spaCy's matrix products, see ``segment.load_nlp``) to one
-    thread, as thinc's own BLIS was: a second thread spent 70% more CPU on the dev articles for
-    no gain in wall time on 2 cores, and the ``-j N`` workers already take one core each."""
+    thread, as thinc's own BLIS was: the ``-j N`` workers take one core each, and spaCy's
+    matrices are too small for a second thread to pay for itself."""
     import numpy  # noqa: F401  (loads the BLAS library that threadpoolctl then finds)
     from threadpoolctl import threadpool_limits
 
