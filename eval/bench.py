@@ -78,14 +78,14 @@ def worktree(commit: str) -> Iterator[Path]:
             subprocess.run(["git", "worktree", "remove", "--force", str(folder)], check=True)
 
 
-def watch(cmd: list[str], ok: tuple[int, ...] = (0,), env: dict[str, str] | None = None) -> dict:
-    """Run ``cmd`` (in ``env``) to its end: wall seconds, CPU seconds and peak resident memory of
-    its process tree, and the 1-minute load average before it. Raises when it exits with a code
+def watch(cmd: list[str], ok: tuple[int, ...] = (0,), env: dict[str, str] | None = None, cwd: Path | None = None) -> dict:
+    """Run ``cmd`` (in ``env`` and folder ``cwd``: ``python -m`` imports from there first) to its
+    end: wall seconds, CPU seconds and peak resident memory of its process tree, and the 1-minute load average before it. Raises when it exits with a code
     not in ``ok``."""
     load = os.getloadavg()[0]
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, env=env, cwd=cwd)
     peak = 0
     while proc.poll() is None:
         peak = max(peak, _tree_rss_bytes(proc.pid))
@@ -106,7 +106,7 @@ def run_once(texts: Path, model: str, jobs: int, code: Path | None = None) -> di
     env = {**os.environ, "PYTHONPATH": str(code)} if code else None
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "records.jsonl"
-        run = watch(command(texts, model, jobs, out), env=env)
+        run = watch(command(texts.resolve(), model, jobs, out), env=env, cwd=code)
         records = sum(1 for _ in out.open(encoding="utf-8"))
     return {**run, "records": records}
 
