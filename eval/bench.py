@@ -80,8 +80,8 @@ def worktree(commit: str) -> Iterator[Path]:
 
 def watch(cmd: list[str], ok: tuple[int, ...] = (0,), env: dict[str, str] | None = None, cwd: Path | None = None) -> dict:
     """Run ``cmd`` (in ``env`` and folder ``cwd``: ``python -m`` imports from there first) to its
-    end: wall seconds, CPU seconds and peak resident memory of its process tree, and the 1-minute load average before it. Raises when it exits with a code
-    not in ``ok``."""
+    end: wall seconds, CPU seconds and peak resident memory of its process tree, and the
+    1-minute load average before it. Raises when it exits with a code not in ``ok``."""
     load = os.getloadavg()[0]
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
