@@ -39,7 +39,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -60,6 +60,8 @@ if TYPE_CHECKING:
 BATCH_PER_JOB = 16
 # Articles a step sees together (extract segments them with one nlp.pipe call).
 PIPE_BATCH = 8
+# Finished chunks held back for a slower one before them, as a multiple of those in flight.
+READ_AHEAD = 4
 # Where stderr is a log file, not a terminal: a plain progress line every this many articles.
 LOG_EVERY = 100
 # Seconds between fsyncs (and so ledger writes): a kill or power loss redoes at most this much.
@@ -238,17 +240,24 @@ def _submit(pool: ProcessPoolExecutor, chunk: list[Item]) -> Future[list[Outcome
 
 
 def _pool_outcomes(items: Iterator[Item], work: Work, jobs: int) -> Iterator[Outcome]:
-    """Outcomes in input order from a pool kept busy: a few chunks in flight, the next one
-    submitted as each is read (no barrier where every worker waits for the slowest)."""
+    """Outcomes in input order from a pool kept busy: a few chunks running or queued, the next
+    one submitted as soon as any finishes. Finished chunks wait here for the ones before them
+    (at most READ_AHEAD times as many), so a slow chunk at the head leaves no worker idle."""
     pool, finished = _pool(work, jobs), False
     todo = pool_chunks(items, jobs)
     in_flight: deque[tuple[list[Item], Future[list[Outcome]]]] = deque()
+    busy = jobs * BATCH_PER_JOB // PIPE_BATCH
     try:
         while True:
-            while len(in_flight) < jobs * BATCH_PER_JOB // PIPE_BATCH and (chunk := next(todo, None)) is not None:
+            running = [f for _, f in in_flight if not f.done()]
+            while len(running) < busy and len(in_flight) < busy * READ_AHEAD and (chunk := next(todo, None)) is not None:
                 in_flight.append((chunk, _submit(pool, chunk)))
+                running.append(in_flight[-1][1])
             if not in_flight:
                 break
+            if not in_flight[0][1].done():
+                wait(running, return_when=FIRST_COMPLETED)  # the head is among them
+                continue
             chunk, future = in_flight.popleft()
             try:
                 yield from future.result()
