@@ -85,8 +85,8 @@ def card(name: str) -> str:
         + (f" and the `fast` rules' reading of each word (BIO tag, {config['rule_dim']}-dim embedding)"
            if config["rule_dim"] else "; it reads no rules")  # fmt: skip
         + f". Constrained Viterbi over words (begin penalty {config['begin_penalty']}; orphan cues and sources "
-        f"rescued at probability {config['rescue_threshold']}; both chosen on dev), grouping "
-        "by `pipeline/attribution/grouping.py`."
+        f"rescued at probability {config['rescue_threshold']}), grouping by `pipeline/attribution/grouping.py`, "
+        f"attributions with raw confidence below {config.get('min_confidence', 0.0)} dropped (all three chosen on dev)."
         + (f" An ensemble: weighted log-probabilities of {', '.join(f'`{k}` ({v:.2f})' for k, v in members.items())}"
            " (`.` is this folder's own member)." if members else ""),  # fmt: skip
         "",

@@ -40,7 +40,8 @@ class TaggerExtractor:
     def __call__(self, doc: Doc) -> list[Attribution]:
         text = doc_text(doc)
         rules = read_rules(doc) if self.tagger.reads_rules else None
-        found = group(self.tagger.ranges(text, rules), text, [s.start_char for s in sentences(doc)])
+        starts = [s.start_char for s in sentences(doc)]
+        found = group(self.tagger.ranges(text, rules), text, starts, self.tagger.config.min_confidence)
         for a in found:
             a.confidence = calibrated(a.confidence, self.tagger.config.calibration)
         return found

@@ -2,8 +2,9 @@
 
 ``--out`` is a model folder training wrote; ``--members`` (optional) names other model
 folders beside it to ensemble with. Each member's tag scores on dev are computed once; then
-the weight of each member, the decoder's span-opening penalty and orphan-rescue threshold are
-chosen on dev (the sum of attribution F1 and the three exact F1s), the confidence is
+the weight of each member, the decoder's span-opening penalty and orphan-rescue threshold and
+the raw confidence below which an attribution is dropped are chosen on dev (the sum of
+attribution F1 and the three exact F1s), the confidence is
 calibrated (Platt scaling of raw confidence to the chance of matching a gold attribution),
 and all of it is written into the folder's ``config.json``.
 """
@@ -33,8 +34,9 @@ from pipeline.evaluation.scoring import attribution_pairs
 from pipeline.schema import Attribution
 
 WEIGHTS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6)  # tried for this folder's own member; the others share the rest
-# Span-opening penalty x orphan rescue threshold (1: no rescue); a wider grid chose the same for default.
-DECODINGS = [(p, t) for p in (0.5, 1.0, 1.5) for t in (1.0, 0.1, 0.05)]
+# Span-opening penalty x orphan rescue threshold (1: no rescue) x minimum raw confidence (0: keep
+# all); a wider grid of the first two chose the same for default.
+DECODINGS = [(p, t, c) for p in (0.5, 1.0, 1.5) for t in (1.0, 0.1, 0.05) for c in (0.0, 0.3, 0.4, 0.5)]
 
 
 def fit_calibration(preds: dict[str, list[Attribution]], gold: list[GoldArticle]) -> list[float]:
@@ -88,10 +90,10 @@ def main(argv: list[str] | None = None) -> int:
             tried[weight, decoding] = headline(score_corpus(dev, decode_dev(joined, dev, starts, decoding)).overall)
             print(f"own weight {weight}, decoding {decoding}: {tried[weight, decoding]}", file=sys.stderr)
     weight, decoding = max(tried, key=lambda k: selection_score(tried[k]))
-    config.begin_penalty, config.rescue_threshold = decoding
+    config.begin_penalty, config.rescue_threshold, config.min_confidence = decoding
     config.ensemble = member_weights(weight) if args.members else {}
     config.calibration = fit_calibration(decode_dev(mixed(weight), dev, starts, decoding), dev)
-    config.trained["fitted_on_dev"] = {f"{w} {p} {t}": h for (w, (p, t)), h in tried.items()}
+    config.trained["fitted_on_dev"] = {f"{w} {p} {t} {c}": h for (w, (p, t, c)), h in tried.items()}
     config.trained["fitting_command"] = " ".join(["python -m pipeline.attribution.fitting", *(argv or sys.argv[1:])])
     (out / CONFIG).write_text(json.dumps(asdict(config), indent=2) + "\n", encoding="utf-8")
     print(f"{out}: ensemble {config.ensemble or 'none'}, decoding {decoding}: {tried[weight, decoding]}")

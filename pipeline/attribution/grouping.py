@@ -111,8 +111,11 @@ def statements(contents: list[Tagged], cue: Tagged, text: str) -> list[list[Tagg
     return sorted(out, key=lambda st: min(gap(c, cue) for c in st))
 
 
-def group(ranges: list[tuple[RoleRange, float]], text: str, sentence_starts: list[int]) -> list[Attribution]:
-    """Attributions from decoded ranges; ``sentence_starts`` are the article's sentence offsets."""
+def group(
+    ranges: list[tuple[RoleRange, float]], text: str, sentence_starts: list[int], min_confidence: float = 0.0
+) -> list[Attribution]:
+    """Attributions from decoded ranges; ``sentence_starts`` are the article's sentence offsets.
+    Those whose raw confidence is below ``min_confidence`` are left out."""
     tagged = locate(ranges, text, sentence_starts)
     cues = [t for t in tagged if t.role == "cue"]
     sources = [t for t in tagged if t.role == "source"]
@@ -151,4 +154,4 @@ def group(ranges: list[tuple[RoleRange, float]], text: str, sentence_starts: lis
             continue
         found.append(Attribution(content=RoleSpan.from_spans(text, [(content.start, content.end)]),
                                  confidence=content.confidence * 0.5))  # fmt: skip
-    return sorted(found, key=lambda a: a.content.start)
+    return sorted((a for a in found if a.confidence >= min_confidence), key=lambda a: a.content.start)

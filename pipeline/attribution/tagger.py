@@ -56,6 +56,7 @@ class TaggerConfig:
     rule_dim: int = 16  # embedding of the fast rules' tag per word; 0: the tagger reads no rules
     begin_penalty: float = 1.0  # subtracted from B- scores when decoding (tuned on dev)
     rescue_threshold: float = 1.0  # B- probability at which an orphan's cue or source is tagged (1: never)
+    min_confidence: float = 0.0  # attributions whose raw confidence is lower are dropped (tuned on dev)
     calibration: list[float] = field(default_factory=lambda: [1.0, 0.0])  # Platt a, b on dev
     # An ensemble: model folders beside this one ("." is this one) and the weight of each
     # member's log-probabilities. Empty: this folder's model alone.

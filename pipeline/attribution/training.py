@@ -112,12 +112,14 @@ def dev_log_probs(
 
 def decode_dev(
     cached: dict[str, tuple[EncodedArticle, np.ndarray]], gold: list[GoldArticle], starts: dict[str, list[int]],
-    decoding: tuple[float, float],
+    decoding: tuple[float, float] | tuple[float, float, float],
 ) -> dict[str, list[Attribution]]:
     """Dev predictions from cached tag scores (decoding is cheap; the encoder ran once);
-    ``decoding`` is (begin penalty, rescue threshold)."""
+    ``decoding`` is (begin penalty, rescue threshold[, minimum confidence])."""
+    begin_penalty, rescue_threshold, *floor = decoding
     return {
-        g.article.id: group(decode(*cached[g.article.id], *decoding), g.article.text, starts[g.article.id])
+        g.article.id: group(decode(*cached[g.article.id], begin_penalty, rescue_threshold), g.article.text,
+                            starts[g.article.id], *floor)  # fmt: skip
         for g in gold
     }
 
