@@ -174,3 +174,12 @@ def test_grouping_joins_quote_paragraphs_after_a_closed_quote() -> None:
                      ("content", "“It’s a pilot scheme."), ("content", "“It is one-for-one.”"))
     [found] = group(ranges, text, [0, 30, 52])
     assert len(found.content.spans) == 3 and found.cue.text == "said:"
+
+
+def test_grouping_drops_attributions_below_the_confidence_floor() -> None:
+    # An orphan content (no cue) counts half its tags' probability; the floor leaves it out.
+    text = "Bob said it rained.\nTaxes will rise."
+    ranges = _ranges(text, ("source", "Bob"), ("cue", "said"), ("content", "it rained"), ("content", "Taxes will rise"))
+    assert [a.content.text for a in group(ranges, text, [0, 20])] == ["it rained", "Taxes will rise"]
+    [kept] = group(ranges, text, [0, 20], min_confidence=0.5)
+    assert kept.content.text == "it rained" and kept.cue.text == "said"
