@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pipeline.attribution.grouping import above_floor
 from pipeline.attribution.tagger import CONFIG, Tagger, load_model
 from pipeline.attribution.training import (
     decode_dev,
@@ -34,9 +35,10 @@ from pipeline.evaluation.scoring import attribution_pairs
 from pipeline.schema import Attribution
 
 WEIGHTS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6)  # tried for this folder's own member; the others share the rest
-# Span-opening penalty x orphan rescue threshold (1: no rescue) x minimum raw confidence (0: keep
-# all); a wider grid of the first two chose the same for default.
-DECODINGS = [(p, t, c) for p in (0.5, 1.0, 1.5) for t in (1.0, 0.1, 0.05) for c in (0.0, 0.3, 0.4, 0.5)]
+# Span-opening penalty x orphan rescue threshold (1: no rescue); a wider grid chose the same for default.
+DECODINGS = [(p, t) for p in (0.5, 1.0, 1.5) for t in (1.0, 0.1, 0.05)]
+# Minimum raw confidence of an attribution (0: keep all), tried on each decoding's output.
+FLOORS = (0.0, 0.3, 0.4, 0.5)
 
 
 def fit_calibration(preds: dict[str, list[Attribution]], gold: list[GoldArticle]) -> list[float]:
@@ -86,9 +88,13 @@ def main(argv: list[str] | None = None) -> int:
     tried = {}
     for weight in WEIGHTS if args.members else (1.0,):
         joined = mixed(weight)
-        for decoding in DECODINGS:
-            tried[weight, decoding] = headline(score_corpus(dev, decode_dev(joined, dev, starts, decoding)).overall)
-            print(f"own weight {weight}, decoding {decoding}: {tried[weight, decoding]}", file=sys.stderr)
+        for penalty, rescue in DECODINGS:
+            decoded = decode_dev(joined, dev, starts, (penalty, rescue, 0.0))  # once; each floor filters it
+            for floor in FLOORS:
+                decoding = (penalty, rescue, floor)
+                kept = {doc: above_floor(found, floor) for doc, found in decoded.items()}
+                tried[weight, decoding] = headline(score_corpus(dev, kept).overall)
+                print(f"own weight {weight}, decoding {decoding}: {tried[weight, decoding]}", file=sys.stderr)
     weight, decoding = max(tried, key=lambda k: selection_score(tried[k]))
     config.begin_penalty, config.rescue_threshold, config.min_confidence = decoding
     config.ensemble = member_weights(weight) if args.members else {}

@@ -154,4 +154,9 @@ def group(
             continue
         found.append(Attribution(content=RoleSpan.from_spans(text, [(content.start, content.end)]),
                                  confidence=content.confidence * 0.5))  # fmt: skip
-    return sorted((a for a in found if a.confidence >= min_confidence), key=lambda a: a.content.start)
+    return above_floor(sorted(found, key=lambda a: a.content.start), min_confidence)
+
+
+def above_floor(found: list[Attribution], min_confidence: float) -> list[Attribution]:
+    """The attributions whose raw confidence reaches ``min_confidence``."""
+    return [a for a in found if a.confidence >= min_confidence]

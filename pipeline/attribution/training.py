@@ -112,14 +112,14 @@ def dev_log_probs(
 
 def decode_dev(
     cached: dict[str, tuple[EncodedArticle, np.ndarray]], gold: list[GoldArticle], starts: dict[str, list[int]],
-    decoding: tuple[float, float] | tuple[float, float, float],
+    decoding: tuple[float, float, float],
 ) -> dict[str, list[Attribution]]:
     """Dev predictions from cached tag scores (decoding is cheap; the encoder ran once);
-    ``decoding`` is (begin penalty, rescue threshold[, minimum confidence])."""
-    begin_penalty, rescue_threshold, *floor = decoding
+    ``decoding`` is (begin penalty, rescue threshold, minimum confidence)."""
+    begin_penalty, rescue_threshold, min_confidence = decoding
     return {
         g.article.id: group(decode(*cached[g.article.id], begin_penalty, rescue_threshold), g.article.text,
-                            starts[g.article.id], *floor)  # fmt: skip
+                            starts[g.article.id], min_confidence)  # fmt: skip
         for g in gold
     }
 
@@ -247,7 +247,7 @@ def train(args: argparse.Namespace) -> Path:
         if end_of_epoch:
             tagger = Tagger([(model, 1.0)], config)
             cached = dev_log_probs(tagger, dev_gold, readings[1])
-            scores = score_corpus(dev_gold, decode_dev(cached, dev_gold, starts, (config.begin_penalty, 1.0)))
+            scores = score_corpus(dev_gold, decode_dev(cached, dev_gold, starts, (config.begin_penalty, 1.0, 0.0)))
             h = headline(scores.overall)
             state["history"].append({"step": state["step"], "epoch": epoch + 1, **h})
             log.info("dev after epoch %d: %s", epoch + 1, h)
