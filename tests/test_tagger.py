@@ -149,6 +149,14 @@ def test_grouping_joins_the_pieces_of_one_quote_around_its_cue() -> None:
     assert [(a.source.text, a.cue.text, len(a.content.spans)) for a in found] == [("she", "said", 2), ("Bob", "said", 1)]
 
 
+def test_grouping_reads_doubled_apostrophes_as_quotation_marks() -> None:
+    # The New York Times quotes ''like this'': the pieces around the cue are one quote.
+    text = "''We will win,'' she said. ''And soon.''"
+    ranges = _ranges(text, ("content", "''We will win,''"), ("source", "she"), ("cue", "said"), ("content", "''And soon.''"))
+    [found] = group(ranges, text, [0, 27])
+    assert found.content.spans == ((0, 16), (27, 40))
+
+
 def test_grouping_without_source_and_over_paragraphs() -> None:
     text = "It was said that taxes rise.\nMr Retailleau added: “We have to deal with it.\n“We need to change.”"
     ranges = _ranges(text, ("cue", "was said"), ("content", "that taxes rise"), ("source", "Mr Retailleau"),

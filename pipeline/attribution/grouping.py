@@ -15,18 +15,11 @@ import math
 from dataclasses import dataclass
 
 from pipeline.attribution.decoding import RoleRange
-from pipeline.attribution.quotes import (
-    CLOSE_MARKS,
-    OPEN_MARKS,
-    STRAIGHT_MARKS,
-    Quote,
-    find_quotes,
-)
+from pipeline.attribution.quotes import Quote, find_quotes, has_quote_mark, quote_mark_at
 from pipeline.schema import Attribution, RoleSpan
 from pipeline.segment import paragraph_starts
 
 OTHER_SENTENCE = 1000  # added to the distance of a cue or source outside the sentence
-QUOTE_MARKS = OPEN_MARKS + STRAIGHT_MARKS + CLOSE_MARKS
 
 
 @dataclass
@@ -85,7 +78,7 @@ def ends_paragraph_before(text: str, end: int, start: int) -> bool:
 
 def quoted(text: str, piece: Tagged) -> bool:
     """A piece that holds a quotation mark: the first half of "“A,” she said, “B.”"."""
-    return any(c in QUOTE_MARKS for c in text[piece.start : piece.end])
+    return has_quote_mark(text[piece.start : piece.end])
 
 
 def statements(contents: list[Tagged], cue: Tagged, text: str) -> list[list[Tagged]]:
@@ -103,7 +96,7 @@ def statements(contents: list[Tagged], cue: Tagged, text: str) -> list[list[Tagg
         if out:
             last = out[-1][-1]
             around = last.end <= cue.start and cue.end <= piece.start and quoted(text, last)
-            further = last.start >= cue.end and text[piece.start] in QUOTE_MARKS
+            further = last.start >= cue.end and quote_mark_at(text, piece.start)
             if around or further:
                 out[-1].append(piece)
                 continue
@@ -147,7 +140,7 @@ def group(
         previous = max((a for a in found if a.content.end <= content.start), key=lambda a: a.content.end, default=None)
         if (
             previous is not None
-            and text[content.start] in QUOTE_MARKS
+            and quote_mark_at(text, content.start)
             and (left_open(quotes, previous.content.end) or ends_paragraph_before(text, previous.content.end, content.start))
         ):
             previous.content = RoleSpan.from_spans(text, [*previous.content.spans, (content.start, content.end)])

@@ -14,6 +14,15 @@ CLOSE_MARKS = ("”", "»")
 _MARK = re.compile(r"''|``|[\"“”«»]")
 
 
+def has_quote_mark(text: str) -> bool:
+    return _MARK.search(text) is not None
+
+
+def quote_mark_at(text: str, position: int) -> bool:
+    """A quotation mark (one of two characters, for ``''`` and ``````) starts at ``position``."""
+    return _MARK.match(text, position) is not None
+
+
 @dataclass(frozen=True)
 class Quote:
     """Characters from an opening quotation mark to its closing one (inclusive)."""
