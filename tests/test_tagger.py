@@ -157,6 +157,16 @@ def test_grouping_reads_doubled_apostrophes_as_quotation_marks() -> None:
     assert found.content.spans == ((0, 16), (27, 40))
 
 
+def test_grouping_joins_a_paraphrase_around_a_parenthetical_cue() -> None:
+    text = "Climate change, Mr. Obama often says, is the greatest threat. Asked about coal, he said that it was over."
+    ranges = _ranges(text, ("content", "Climate change"), ("source", "Mr. Obama"), ("cue", "often says"),
+                     ("content", "is the greatest threat"), ("content", "coal"), ("source", "he"), ("cue", "said"),
+                     ("content", "that it was over"))
+    first, second = group(ranges, text, [0, 62])
+    assert first.content.spans == ((0, 14), (38, 60)) and first.cue.text == "often says"
+    assert second.content.text == "that it was over"  # one comma: "coal" is what he was asked about
+
+
 def test_grouping_without_source_and_over_paragraphs() -> None:
     text = "It was said that taxes rise.\nMr Retailleau added: “We have to deal with it.\n“We need to change.”"
     ranges = _ranges(text, ("cue", "was said"), ("content", "that taxes rise"), ("source", "Mr Retailleau"),
