@@ -167,6 +167,15 @@ def test_grouping_joins_a_paraphrase_around_a_parenthetical_cue() -> None:
     assert second.content.text == "that it was over"  # one comma: "coal" is what he was asked about
 
 
+def test_grouping_closes_a_source_with_an_appositive_by_its_comma() -> None:
+    # PolNeAR's convention: "Mitch McConnell, R-Ky.," takes the comma that closes it; "Mr. Kamin" none.
+    text = "Mitch McConnell, R-Ky., said taxes rise. Mr. Kamin, a lawyer who, said no."
+    ranges = _ranges(text, ("source", "Mitch McConnell, R-Ky."), ("cue", "said"), ("content", "taxes rise"),
+                     ("source", "Mr. Kamin,"), ("cue", "said"), ("content", "no"))
+    first, second = group(ranges, text, [0, 41])
+    assert first.source.text == "Mitch McConnell, R-Ky.," and second.source.text == "Mr. Kamin"
+
+
 def test_grouping_without_source_and_over_paragraphs() -> None:
     text = "It was said that taxes rise.\nMr Retailleau added: “We have to deal with it.\n“We need to change.”"
     ranges = _ranges(text, ("cue", "was said"), ("content", "that taxes rise"), ("source", "Mr Retailleau"),
