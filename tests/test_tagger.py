@@ -176,6 +176,14 @@ def test_grouping_closes_a_source_with_an_appositive_by_its_comma() -> None:
     assert first.source.text == "Mitch McConnell, R-Ky.," and second.source.text == "Mr. Kamin"
 
 
+def test_grouping_leaves_a_bare_full_stop_out_of_a_content() -> None:
+    text = "He said taxes will rise. She said: “Not so.”"
+    ranges = _ranges(text, ("source", "He"), ("cue", "said"), ("content", "taxes will rise."),
+                     ("source", "She"), ("cue", "said:"), ("content", "“Not so.”"))
+    first, second = group(ranges, text, [0, 25])
+    assert first.content.text == "taxes will rise" and second.content.text == "“Not so.”"
+
+
 def test_grouping_without_source_and_over_paragraphs() -> None:
     text = "It was said that taxes rise.\nMr Retailleau added: “We have to deal with it.\n“We need to change.”"
     ranges = _ranges(text, ("cue", "was said"), ("content", "that taxes rise"), ("source", "Mr Retailleau"),
