@@ -176,6 +176,13 @@ def test_grouping_closes_a_source_with_an_appositive_by_its_comma() -> None:
     assert first.source.text == "Mitch McConnell, R-Ky.," and second.source.text == "Mr. Kamin"
 
 
+def test_grouping_leaves_the_dateline_out_of_a_source() -> None:
+    text = "BRUSSELS - European leaders said they would meet."
+    ranges = _ranges(text, ("source", "BRUSSELS - European leaders"), ("cue", "said"), ("content", "they would meet"))
+    [found] = group(ranges, text, [0])
+    assert found.source.text == "European leaders"
+
+
 def test_grouping_leaves_a_bare_full_stop_out_of_a_content() -> None:
     text = "He said taxes will rise. She said: “Not so.”"
     ranges = _ranges(text, ("source", "He"), ("cue", "said"), ("content", "taxes will rise."),
