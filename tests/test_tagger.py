@@ -176,6 +176,14 @@ def test_grouping_closes_a_source_with_an_appositive_by_its_comma() -> None:
     assert first.source.text == "Mitch McConnell, R-Ky.," and second.source.text == "Mr. Kamin"
 
 
+def test_grouping_keeps_a_headline_colon_as_its_cue() -> None:
+    text = "Pence: Gennifer Flowers Won’t Be at Debate.\n\nHe said so."
+    ranges = _ranges(text, ("source", "Pence"), ("cue", ":"), ("content", "Gennifer Flowers Won’t Be at Debate"),
+                     ("content", "."))
+    [found] = group(ranges, text, [0, 45])  # the stray full stop is no content
+    assert (found.source.text, found.cue.text) == ("Pence", ":")
+
+
 def test_grouping_leaves_the_dateline_out_of_a_source() -> None:
     text = "BRUSSELS - European leaders said they would meet."
     ranges = _ranges(text, ("source", "BRUSSELS - European leaders"), ("cue", "said"), ("content", "they would meet"))

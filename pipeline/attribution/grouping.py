@@ -45,13 +45,14 @@ def locate(
     ranges: list[tuple[RoleRange, float]], text: str, sentence_starts: list[int]
 ) -> list[Tagged]:
     """Attach paragraph and sentence indexes to decoded ranges; a range with no letter or digit
-    (a stray quotation mark or comma) is no role."""
+    (a stray quotation mark or comma) is no role, but for a colon cue ("Pence: Gennifer Flowers
+    Won't Be at Debate", "PENCE: Well, look, ...")."""
     paragraphs = paragraph_starts(text)
     return [
         Tagged(role, s, content_end(text, s, e) if role == "content" else e, conf,
                max(bisect.bisect_right(paragraphs, s) - 1, 0), max(bisect.bisect_right(sentence_starts, s) - 1, 0))
         for (role, s, e), conf in ranges
-        if any(c.isalnum() for c in text[s:e])
+        if any(c.isalnum() for c in text[s:e]) or (role == "cue" and text[s:e].strip() == ":")
     ]  # fmt: skip
 
 
