@@ -1,12 +1,13 @@
 """Group tagged role spans into attributions: each content to its cue, each cue to its source.
 
 The tagger marks spans, not who goes with whom. Within a paragraph a content takes the
-nearest cue, preferring one in its own sentence; the pieces of a quotation around its cue
+nearest cue, preferring one in its own sentence; the pieces of a statement around its cue
 are one (discontinuous) content, as PolNeAR annotates "“A,” she said, “B.”" and "A, she said,
-B". A cue takes the nearest
-source of its sentence (or none: PolNeAR's Attribution-no-source). A quotation left open at a
-paragraph's end and reopened on the next line, with no cue of its own, continues the
-attribution before it.
+B". A cue takes the nearest source of its sentence (or none: PolNeAR's
+Attribution-no-source). A quotation left open at a paragraph's end and reopened on the next
+line, with no cue of its own, continues the attribution before it. Span edges follow
+PolNeAR's conventions where the tagger wavers: no bare full stop closing a content, no
+dateline opening a source, a source's closing comma only after an appositive.
 """
 
 from __future__ import annotations
