@@ -176,6 +176,13 @@ def test_grouping_closes_a_source_with_an_appositive_by_its_comma() -> None:
     assert first.source.text == "Mitch McConnell, R-Ky.," and second.source.text == "Mr. Kamin"
 
 
+def test_grouping_takes_a_source_from_the_cue_s_own_sentence_only() -> None:
+    text = "The minister arrived late. Taxes will rise, it was said."
+    ranges = _ranges(text, ("source", "The minister"), ("content", "Taxes will rise"), ("cue", "was said"))
+    [found] = group(ranges, text, [0, 27])
+    assert found.source is None and found.cue.text == "was said"
+
+
 def test_grouping_keeps_a_headline_colon_as_its_cue() -> None:
     text = "Pence: Gennifer Flowers Won’t Be at Debate.\n\nHe said so."
     ranges = _ranges(text, ("source", "Pence"), ("cue", ":"), ("content", "Gennifer Flowers Won’t Be at Debate"),

@@ -174,7 +174,10 @@ def group(
     for cue in cues:
         for contents in statements(by_cue.get(id(cue), []), cue, text, sources)[:1]:
             pieces = [(c.start, c.end) for c in contents]
-            source = nearest(cue, [s for s in sources if not any(c.start <= s.start < c.end for c in contents)])
+            # Only its own sentence: a source further away is nearly always another report's
+            # (PolNeAR dev, default: source exact F1 0.776 -> 0.781, nothing else moves).
+            own = [s for s in sources if s.sentence == cue.sentence and not any(c.start <= s.start < c.end for c in contents)]
+            source = nearest(cue, own)
             confidence = sum(c.confidence for c in contents) / len(contents) * 0.5 + cue.confidence * 0.5
             found.append(
                 Attribution(
