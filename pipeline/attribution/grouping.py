@@ -7,7 +7,8 @@ B". A cue takes the nearest source of its sentence (or none: PolNeAR's
 Attribution-no-source). A quotation left open at a paragraph's end and reopened on the next
 line, with no cue of its own, continues the attribution before it. Span edges follow
 PolNeAR's conventions where the tagger wavers: no bare full stop closing a content, no
-dateline opening a source, a source's closing comma only after an appositive.
+dateline opening a source, a source's closing comma only after an appositive (the annotators'
+counts: ``python eval/polnear_conventions.py``).
 """
 
 from __future__ import annotations

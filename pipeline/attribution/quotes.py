@@ -15,6 +15,7 @@ _MARK = re.compile(r"''|``|[\"“”«»]")
 
 
 def has_quote_mark(text: str) -> bool:
+    """Any quotation mark in ``text``, doubled apostrophes and backticks included."""
     return _MARK.search(text) is not None
 
 
