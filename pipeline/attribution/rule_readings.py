@@ -11,12 +11,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc
 from tqdm import tqdm
 
 from pipeline.evaluation.polnear import GoldArticle
 from pipeline.schema import Attribution, RoleSpan
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 Readings = list[Attribution]
 
