@@ -44,11 +44,11 @@ def _from_json(rows: list, text: str) -> Readings:
 
 def cached_readings(gold: list[GoldArticle], cache: Path, progress: bool = True) -> dict[str, Readings]:
     """The rules' readings of every article, from ``cache`` or computed (and added to it)."""
-    from pipeline.segment import load_nlp, segment
-
     stored = json.loads(cache.read_text(encoding="utf-8")) if cache.exists() else {}
     missing = [g for g in gold if g.article.id not in stored]
     if missing:
+        from pipeline.segment import load_nlp, segment
+
         nlp = load_nlp()
         for g in tqdm(missing, desc="rule readings", unit="article", disable=not (progress and sys.stderr.isatty()), file=sys.stderr):
             stored[g.article.id] = _to_json(read_rules(segment(g.article, nlp)))
