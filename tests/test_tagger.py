@@ -149,6 +149,18 @@ def test_grouping_joins_the_pieces_of_one_quote_around_its_cue() -> None:
     assert [(a.source.text, a.cue.text, len(a.content.spans)) for a in found] == [("she", "said", 2), ("Bob", "said", 1)]
 
 
+def test_grouping_gives_each_cue_of_a_sentence_its_own_content() -> None:
+    # Seed a: the quote lies nearer "did not say" than "said", but it is what she said.
+    text = 'Lilian Greenwood said on Wednesday that "there are talks" but did not say what a deal could look like.'
+    ranges = _ranges(text, ("source", "Lilian Greenwood"), ("cue", "said"), ("content", 'that "there are talks"'),
+                     ("cue", "did not say"), ("content", "what a deal could look like"))
+    found = group(ranges, text, [0])
+    assert [(a.source.text, a.cue.text, a.content.text) for a in found] == [
+        ("Lilian Greenwood", "said", 'that "there are talks"'),
+        ("Lilian Greenwood", "did not say", "what a deal could look like"),
+    ]
+
+
 def test_grouping_reads_doubled_apostrophes_as_quotation_marks() -> None:
     # The New York Times quotes ''like this'': the pieces around the cue are one quote.
     text = "''We will win,'' she said. ''And soon.''"

@@ -154,6 +154,22 @@ def statements(contents: list[Tagged], cue: Tagged, text: str, sources: Sequence
     return sorted(out, key=lambda st: min(gap(c, cue) for c in st))
 
 
+def give_each_cue_a_content(cues: list[Tagged], by_cue: dict[int, list[Tagged]]) -> None:
+    """A cue left without a content takes, from a cue that drew several, the one nearest it in its
+    own sentence: in "Greenwood said on Wednesday that “A” but did not say what B", both contents
+    lie nearer "did not say", which would join them as one quote around itself and leave "said"
+    with none."""
+    for cue in cues:
+        if by_cue.get(id(cue)):
+            continue
+        offers = [(gap(c, cue), c, other) for other in cues if len(by_cue.get(id(other), [])) > 1
+                  for c in by_cue[id(other)] if c.sentence == cue.sentence]  # fmt: skip
+        if offers:
+            _, content, other = min(offers, key=lambda o: o[0])
+            by_cue[id(other)].remove(content)
+            by_cue[id(cue)] = [content]
+
+
 def group(
     ranges: list[tuple[RoleRange, float]], text: str, sentence_starts: list[int], min_confidence: float = 0.0
 ) -> list[Attribution]:
@@ -170,6 +186,7 @@ def group(
             orphans.append(content)
         else:
             by_cue.setdefault(id(cue), []).append(content)
+    give_each_cue_a_content(cues, by_cue)
 
     found: list[Attribution] = []
     for cue in cues:
