@@ -227,15 +227,10 @@ class WordPieceTokenizer:
         self.backend = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.backend.no_truncation()
         self.backend.no_padding()
-        # BERT's vocabularies mark a window with [CLS] ... [SEP], MPNet's with <s> ... </s>.
-        self.cls_token_id = self._first_known("[CLS]", "<s>")
-        self.sep_token_id = self._first_known("[SEP]", "</s>")
-
-    def _first_known(self, *tokens: str) -> int:
-        ids = [i for i in map(self.backend.token_to_id, tokens) if i is not None]
-        if not ids:
-            raise ValueError(f"the tokenizer knows none of {tokens}")
-        return ids[0]
+        # Windows are marked [CLS] ... [SEP]. MPNet's vocabulary keeps them too (ids 105 and 106,
+        # beside its own <s> and </s>); `accurate` was trained with them marking its windows.
+        self.cls_token_id = self.backend.token_to_id("[CLS]")
+        self.sep_token_id = self.backend.token_to_id("[SEP]")
 
     def encode(self, text: str) -> Encoding:
         """Subword ids, their character offsets and the word each belongs to."""

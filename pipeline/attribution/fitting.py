@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", required=True, help="model folder training wrote")
     p.add_argument("--members", nargs="*", default=[], help="other model folders beside it, to ensemble with")
     p.add_argument("--dev", default="../shared/polnear/dev")
-    p.add_argument("--cache", default="runs", help="folder with the rules' cached readings")
+    p.add_argument("--cache", default="runs", help="folder with the rules' cached readings and dev's sentence starts")
     p.add_argument("--max-dev-articles", type=int, help="fit on the first N dev articles only (tests)")
     p.add_argument("--stride", type=int, help="tokens between window starts at inference (default: as trained)")
     args = p.parse_args(argv)
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     others = [load_model(out.parent / name)[0] for name in args.members]
     dev = list(load_gold(args.dev))[: args.max_dev_articles]
     readings = rule_readings(dev, args.dev, args.cache)  # members that read no rules ignore them
-    starts = dev_sentence_starts(dev)
+    starts = dev_sentence_starts(dev, args.dev, args.cache)
     scores = {name: dev_log_probs(Tagger([(m, 1.0)], config), dev, readings) for name, m in [(".", own), *zip(args.members, others)]}
 
     def member_weights(own: float) -> dict[str, float]:

@@ -96,9 +96,10 @@ def collate(items, tokenizer) -> tuple[list[torch.Tensor], torch.Tensor]:
 # --- dev evaluation -----------------------------------------------------------------------
 
 
-def dev_sentence_starts(gold: list[GoldArticle], cache: Path) -> dict[str, list[int]]:
-    """spaCy's sentence starts of each dev article (grouping reads them), from ``cache`` or
-    computed and added to it."""
+def dev_sentence_starts(gold: list[GoldArticle], folder: str, cache: str) -> dict[str, list[int]]:
+    """spaCy's sentence starts of each article of a split (grouping reads them), from the
+    split's file in ``cache`` or computed and added to it."""
+    cache = Path(cache) / f"sentences-{Path(folder).name}.json"
     stored = json.loads(cache.read_text(encoding="utf-8")) if cache.exists() else {}
     missing = [g for g in gold if g.article.id not in stored]
     if missing:
@@ -232,7 +233,7 @@ def train(args: argparse.Namespace) -> Path:
                     "state": state, "rng": torch.get_rng_state()}, tmp)  # fmt: skip
         tmp.replace(checkpoint)
 
-    starts = dev_sentence_starts(dev_gold, Path(args.cache) / f"sentences-{Path(args.dev).name}.json")
+    starts = dev_sentence_starts(dev_gold, args.dev, args.cache)
     loss_fn = torch.nn.CrossEntropyLoss(ignore_index=IGNORE)
     bar = tqdm(total=total, initial=state["step"], desc=f"train {args.encoder}", unit="step",
                disable=not sys.stderr.isatty(), file=sys.stderr)  # fmt: skip
