@@ -47,9 +47,19 @@ def test_training_a_few_steps_resumes_and_loads_offline(tmp_path: Path, seed_a: 
     assert fitting.main(["--out", str(folder), *cache]) == 0
     fitted = json.loads((folder / "config.json").read_text(encoding="utf-8"))
     assert fitted["ensemble"] == {} and "fitting_command" in fitted["trained"]
-    shutil.copytree(folder, tmp_path / "models" / "twin")
+    twin = tmp_path / "models" / "twin"
+    shutil.copytree(folder, twin)
     assert fitting.main(["--out", str(folder), "--members", "twin", *cache]) == 0
     joined = Tagger.load(folder)
     assert len(joined.members) == 2 and abs(sum(w for _, w in joined.members) - 1) < 1e-6
     tags = np.argmax(joined.word_log_probs(article), axis=1)
     assert len(tags) == len(article.word_offsets)
+
+    # Distillation: a student learns the tiny model's tag probabilities beside the gold tags.
+    student = _args(tmp_path, 1) + ["--teacher", str(twin), "--restart"]
+    student[student.index("--out") + 1] = str(tmp_path / "models" / "student")
+    assert training.main(student) == 0
+    [cached] = (tmp_path / "cache").glob("teacher-twin-*.npz")
+    probabilities = np.load(cached)
+    assert len(probabilities.files) == 3 and all(np.allclose(p.astype(np.float32).sum(1), 1, atol=0.01) for p in probabilities.values())
+    assert (tmp_path / "models" / "student" / "weights.safetensors").exists()

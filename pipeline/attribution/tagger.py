@@ -114,6 +114,7 @@ def windows(n_tokens: int, size: int, stride: int) -> list[tuple[int, int]]:
     """``[start, end)`` windows of at most ``size`` tokens, ``stride`` apart, covering all."""
     if n_tokens <= size:
         return [(0, n_tokens)]
+    stride = min(stride, size)  # a longer stride would leave tokens no window sees
     starts = list(range(0, n_tokens - size, stride)) + [n_tokens - size]
     return [(s, s + size) for s in starts]
 

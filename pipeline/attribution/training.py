@@ -33,6 +33,7 @@ from pipeline.attribution.features import paint_tags
 from pipeline.attribution.grouping import group
 from pipeline.attribution.rule_readings import cached_readings
 from pipeline.attribution.tagger import (
+    TAGS,
     EncodedArticle,
     Tagger,
     TaggerConfig,
@@ -67,30 +68,69 @@ def token_labels(article: EncodedArticle, labels: np.ndarray) -> np.ndarray:
 
 
 def training_windows(
-    gold: list[GoldArticle], tokenizer, config: TaggerConfig, stride: int, readings: dict[str, list[Attribution]]
-) -> list[tuple[EncodedArticle, np.ndarray, tuple[int, int]]]:
-    """Every (article, token labels, window) the training epochs draw batches from."""
+    gold: list[GoldArticle], tokenizer, config: TaggerConfig, stride: int, readings: dict[str, list[Attribution]],
+    teacher: dict[str, np.ndarray] | None = None,
+) -> list[tuple[EncodedArticle, np.ndarray, np.ndarray | None, tuple[int, int]]]:
+    """Every (article, token labels, token soft targets, window) the training epochs draw
+    batches from; soft targets (a teacher's tag probabilities on each word's first token) only
+    when ``teacher`` gives each article's word probabilities."""
     out = []
     for g in gold:
         article = encode_article(tokenizer, g.article.text, readings.get(g.article.id))
         if len(article.ids) == 0:
             continue
         labels = token_labels(article, paint_tags(article.word_offsets, g.attributions))
-        out += [(article, labels, span) for span in windows(len(article.ids), config.window - 2, stride)]
+        soft = None
+        if teacher is not None:
+            soft = np.zeros((len(article.ids), len(TAGS)), dtype=np.float32)
+            soft[article.first_token] = teacher[g.article.id]
+        out += [(article, labels, soft, span) for span in windows(len(article.ids), config.window - 2, stride)]
     return out
 
 
-def collate(items, tokenizer) -> tuple[list[torch.Tensor], torch.Tensor]:
-    """A padded batch of windows from several articles (the model's inputs), with their labels."""
-    width = max(e - s for _, _, (s, e) in items) + 2
+def collate(items, tokenizer) -> tuple[list[torch.Tensor], torch.Tensor, torch.Tensor | None]:
+    """A padded batch of windows from several articles (the model's inputs), with their labels
+    and, when the items have them, soft targets."""
+    width = max(e - s for *_, (s, e) in items) + 2
     inputs = [torch.zeros(len(items), width, dtype=torch.long) for _ in range(4)]  # ids, shapes, rules, mask
     labels = torch.full_like(inputs[0], IGNORE)
-    for row, (article, token_labels_, (s, e)) in enumerate(items):
+    soft = torch.zeros(len(items), width, len(TAGS)) if items[0][2] is not None else None
+    for row, (article, token_labels_, token_soft, (s, e)) in enumerate(items):
         one = window_batch(article, [(s, e)], tokenizer.cls_token_id, tokenizer.sep_token_id)
         for tensor, part in zip(inputs, one):
             tensor[row, : part.shape[1]] = part[0]
         labels[row, 1 : e - s + 1] = torch.from_numpy(token_labels_[s:e])
-    return inputs, labels
+        if soft is not None:
+            soft[row, 1 : e - s + 1] = torch.from_numpy(token_soft[s:e])
+    return inputs, labels, soft
+
+
+def teacher_probabilities(
+    gold: list[GoldArticle], folder: Path, readings: dict[str, list[Attribution]], cache: Path
+) -> dict[str, np.ndarray]:
+    """A trained tagger's tag probabilities for every word of every article (distillation
+    targets), from ``cache`` or computed once and written there."""
+    stored = dict(np.load(cache)) if cache.exists() else {}
+    missing = [g for g in gold if g.article.id not in stored]
+    if missing:
+        tagger = Tagger.load(folder)
+        for g in tqdm(missing, desc=f"teacher {folder.name}", unit="article", disable=not sys.stderr.isatty(), file=sys.stderr):
+            article = encode_article(tagger.tokenizer, g.article.text, readings.get(g.article.id))
+            log_probs = tagger.word_log_probs(article)  # averaged over windows: renormalised below
+            probabilities = np.exp(log_probs - log_probs.max(1, keepdims=True))
+            stored[g.article.id] = (probabilities / probabilities.sum(1, keepdims=True)).astype(np.float16)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with cache.with_suffix(".tmp.npz").open("wb") as f:
+            np.savez(f, **stored)
+        cache.with_suffix(".tmp.npz").replace(cache)
+    return {g.article.id: stored[g.article.id].astype(np.float32) for g in gold}
+
+
+def distillation_loss(logits: torch.Tensor, labels: torch.Tensor, soft: torch.Tensor) -> torch.Tensor:
+    """KL divergence from the teacher's tag distribution to the model's, over labelled tokens."""
+    keep = labels != IGNORE
+    log_q = torch.log_softmax(logits.float(), -1)
+    return (soft * (torch.log(soft.clamp_min(1e-8)) - log_q)).sum(-1)[keep].mean()
 
 
 # --- dev evaluation -----------------------------------------------------------------------
@@ -203,7 +243,13 @@ def train(args: argparse.Namespace) -> Path:
         (rule_readings(train_gold, args.train, args.cache), rule_readings(dev_gold, args.dev, args.cache))
         if args.rule_dim else ({}, {})
     )  # fmt: skip
-    items = training_windows(train_gold, tokenizer, config, args.train_stride, readings[0])
+    teacher = None
+    if args.teacher:
+        # The teacher reads the rules if it was trained to, whatever this model does.
+        teacher_readings = readings[0] or rule_readings(train_gold, args.train, args.cache)
+        teacher = teacher_probabilities(train_gold, Path(args.teacher), teacher_readings,
+                                        Path(args.cache) / f"teacher-{Path(args.teacher).name}-{Path(args.train).name}.npz")
+    items = training_windows(train_gold, tokenizer, config, args.train_stride, readings[0], teacher)
     steps_per_epoch = (len(items) + args.batch - 1) // args.batch
     total = steps_per_epoch * args.epochs if args.max_steps is None else min(args.max_steps, steps_per_epoch * args.epochs)
     log.info("%d train articles, %d windows, %d steps/epoch, %d steps; %s, bf16=%s, %s, %d threads",
@@ -245,10 +291,13 @@ def train(args: argparse.Namespace) -> Path:
         for b in range(offset, steps_per_epoch):
             if state["step"] >= total:
                 break
-            inputs, labels = collate([items[i] for i in order[b * args.batch : (b + 1) * args.batch]], tokenizer)
+            inputs, labels, soft = collate([items[i] for i in order[b * args.batch : (b + 1) * args.batch]], tokenizer)
+            labels = labels.to(device)
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
                 logits = model(*(t.to(device) for t in inputs))
-            loss = loss_fn(logits.float().reshape(-1, logits.shape[-1]), labels.to(device).reshape(-1))
+            loss = loss_fn(logits.float().reshape(-1, logits.shape[-1]), labels.reshape(-1))
+            if soft is not None:
+                loss = (1 - args.distill) * loss + args.distill * distillation_loss(logits, labels, soft.to(device))
             loss.backward()
             torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], 1.0)
             optimizer.step()
@@ -330,6 +379,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lora-alpha", type=float, default=32.0, help="the adapters' scale is alpha / rank")
     p.add_argument("--base-int8", action="store_true",
                    help="round the encoder's weight matrices to int8 levels per row (and read the model so)")
+    p.add_argument("--teacher", help="model folder whose tag probabilities on train the model also learns (distillation)")
+    p.add_argument("--distill", type=float, default=0.5, help="weight of the teacher's targets in the loss (with --teacher)")
     p.add_argument("--restart", action="store_true", help="ignore an existing checkpoint")
     return p
 
