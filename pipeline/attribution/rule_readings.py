@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tqdm import tqdm
 
@@ -42,20 +43,34 @@ def _from_json(rows: list, text: str) -> Readings:
     return [Attribution(content=role(c), cue=role(q), source=role(s)) for c, q, s in rows]
 
 
-def cached_readings(gold: list[GoldArticle], cache: Path, progress: bool = True) -> dict[str, Readings]:
-    """The rules' readings of every article, from ``cache`` or computed (and added to it)."""
+def cached_per_article(
+    gold: list[GoldArticle], cache: Path, compute: Callable[[list[GoldArticle]], dict[str, Any]]
+) -> dict[str, Any]:
+    """Each article's JSON value from the ``cache`` file (``{doc_id: value}``); the missing ones
+    are computed by ``compute`` (given those articles) and added, the file rewritten whole under
+    a temporary name and then renamed."""
     stored = json.loads(cache.read_text(encoding="utf-8")) if cache.exists() else {}
     missing = [g for g in gold if g.article.id not in stored]
     if missing:
-        from pipeline.segment import load_nlp, segment
-
-        nlp = load_nlp()
-        for g in tqdm(missing, desc="rule readings", unit="article", disable=not (progress and sys.stderr.isatty()), file=sys.stderr):
-            stored[g.article.id] = _to_json(read_rules(segment(g.article, nlp)))
+        stored |= compute(missing)
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(".tmp")
         tmp.write_text(json.dumps(stored), encoding="utf-8")
         tmp.replace(cache)
+    return {g.article.id: stored[g.article.id] for g in gold}
+
+
+def cached_readings(gold: list[GoldArticle], cache: Path, progress: bool = True) -> dict[str, Readings]:
+    """The rules' readings of every article, from ``cache`` or computed (and added to it)."""
+
+    def read(missing: list[GoldArticle]) -> dict[str, list]:
+        from pipeline.segment import load_nlp, segment
+
+        nlp = load_nlp()
+        bar = tqdm(missing, desc="rule readings", unit="article", disable=not (progress and sys.stderr.isatty()), file=sys.stderr)
+        return {g.article.id: _to_json(read_rules(segment(g.article, nlp))) for g in bar}
+
+    stored = cached_per_article(gold, cache, read)
     return {g.article.id: _from_json(stored[g.article.id], g.article.text) for g in gold}
 
 

@@ -15,7 +15,6 @@ spaCy is not installed.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import platform
 import random
@@ -31,7 +30,7 @@ from tqdm import tqdm
 from pipeline.attribution.encoders import encoder_package
 from pipeline.attribution.features import paint_tags
 from pipeline.attribution.grouping import group
-from pipeline.attribution.rule_readings import cached_readings
+from pipeline.attribution.rule_readings import cached_per_article, cached_readings
 from pipeline.attribution.tagger import (
     TAGS,
     EncodedArticle,
@@ -139,17 +138,14 @@ def distillation_loss(logits: torch.Tensor, labels: torch.Tensor, soft: torch.Te
 def dev_sentence_starts(gold: list[GoldArticle], folder: str, cache: str) -> dict[str, list[int]]:
     """spaCy's sentence starts of each article of a split (grouping reads them), from the
     split's file in ``cache`` or computed and added to it."""
-    cache = Path(cache) / f"sentences-{Path(folder).name}.json"
-    stored = json.loads(cache.read_text(encoding="utf-8")) if cache.exists() else {}
-    missing = [g for g in gold if g.article.id not in stored]
-    if missing:
+
+    def split(missing: list[GoldArticle]) -> dict[str, list[int]]:
         from pipeline.segment import load_nlp
 
         nlp = load_nlp(("ner", "lemmatizer"))
-        stored |= {g.article.id: [s.start_char for s in nlp(g.article.text).sents] for g in missing}
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_text(json.dumps(stored), encoding="utf-8")
-    return {g.article.id: stored[g.article.id] for g in gold}
+        return {g.article.id: [s.start_char for s in nlp(g.article.text).sents] for g in missing}
+
+    return cached_per_article(gold, Path(cache) / f"sentences-{Path(folder).name}.json", split)
 
 
 def dev_log_probs(
