@@ -74,7 +74,7 @@ def training_sentences(name: str, config: dict) -> str:
     gpu = trained.get("device", "").startswith("NVIDIA")
     machine = f"an {trained['device']}" if gpu else f"{trained['threads']} threads of {trained['cpu']}"
     adapters = f", rank-{config['lora_rank']} LoRA adapters (alpha {config['lora_alpha']:g})" if config.get("lora_rank") else ""
-    text = (f"{trained['data']}. `{trained['command']}` (run by `make train MODEL={name}{' DEVICE=cuda' if gpu else ''}`), "
+    text = (f"{trained['data']}. `{trained['command']}` (`make train MODEL={name}{' DEVICE=cuda' if gpu else ''}` passes the same options), "
             f"seed {trained['seed']}, {trained['epochs']} epochs, batch {trained['batch']}, lr {trained['lr']} "
             f"(head {trained['head_lr']}){adapters}, {trained['steps']} steps, {trained['wall_seconds'] / 60:.0f} min wall on "
             f"{machine}, bfloat16 autocast {'on' if trained['bf16'] else 'off'}.")  # fmt: skip
