@@ -209,13 +209,35 @@ def _descendants(roots: list[int]) -> set[int]:
     return found
 
 
-def _wait_for_nodes(address: str, env: dict[str, str], nodes: list[subprocess.Popen]) -> None:
-    """Until the cluster at ``address`` has as many live nodes as ``nodes`` started."""
+def _ray_logs(temp: str) -> str:
+    """The end of what the cluster's ``ray start`` processes, raylets and GCS wrote: why a node died."""
+    logs = sorted(Path(temp).glob("try*-node*.log")) + sorted(Path(temp).glob("session_latest/logs/*.out"))
+    return "\n".join(f"--- {log.name}\n{log.read_text(errors='replace')[-1500:]}" for log in logs)
+
+
+def _nodes_joined(address: str, env: dict[str, str], nodes: list[subprocess.Popen]) -> bool:
+    """Whether the cluster at ``address`` came to have as many live nodes as ``nodes`` started
+    (False as soon as one of them has exited; an error after three minutes)."""
     probe = "import ray, sys; ray.init(address=sys.argv[1]); print(sum(n['Alive'] for n in ray.nodes()))"
     deadline = time.monotonic() + 180
     while subprocess.run([sys.executable, "-c", probe, address], env=env, capture_output=True, text=True).stdout.strip() != str(len(nodes)):
-        assert time.monotonic() < deadline and all(n.poll() is None for n in nodes), "a Ray node did not start"
+        if any(n.poll() is not None for n in nodes):
+            return False
+        assert time.monotonic() < deadline, "Ray nodes still not joined after three minutes"
         time.sleep(1)
+    return True
+
+
+def _stop_nodes(nodes: list[subprocess.Popen], temp: str) -> None:
+    for node in nodes:  # SIGTERM: `ray start --block` drains and ends its own processes
+        node.terminate()
+    for node in nodes:
+        try:
+            node.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            node.kill()
+    for pid in _processes_mentioning(temp):  # anything of this cluster that outlived its node
+        os.kill(pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="module")
@@ -226,28 +248,28 @@ def cluster() -> Iterator[tuple[str, dict[str, str], list[int]]]:
     temp = tempfile.mkdtemp(prefix="qwray", dir="/tmp")  # short: Ray's socket paths have a length limit
     # No drain on SIGTERM: nothing runs on the cluster by teardown.
     env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "token", "RAY_GRACEFUL_SHUTDOWN_DRAIN_TIMEOUT_S": "0"}
-    address = f"127.0.0.1:{_free_port()}"
     common = ["--num-cpus", "1", "--object-store-memory", str(100 * 2**20), "--block"]
-    nodes = []
+    nodes: list[subprocess.Popen] = []
     try:
-        nodes.append(subprocess.Popen([RAY, "start", "--head", "--port", address.split(":")[1], "--temp-dir", temp,
-                                       "--include-dashboard=false", *common], env=env, start_new_session=True,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))  # fmt: skip
-        _wait_for_nodes(address, env, nodes)
-        nodes.append(subprocess.Popen([RAY, "start", "--address", address, *common], env=env, start_new_session=True,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))  # fmt: skip
-        _wait_for_nodes(address, env, nodes)
+        # A second try on a fresh port: once, in CI on a loaded machine, a node exited at start
+        # (its output is kept in temp and shown if the second try fails too).
+        for attempt in range(2):
+            address = f"127.0.0.1:{_free_port()}"
+            for command in (["--head", "--port", address.split(":")[1], "--temp-dir", temp, "--include-dashboard=false"],
+                            ["--address", address]):
+                with open(Path(temp) / f"try{attempt}-node{len(nodes)}.log", "wb") as log:
+                    nodes.append(subprocess.Popen([RAY, "start", *command, *common], env=env, start_new_session=True,
+                                                  stdout=log, stderr=subprocess.STDOUT))
+                if not _nodes_joined(address, env, nodes):
+                    break
+            else:
+                break
+            _stop_nodes(nodes, temp)
+            nodes = []
+        assert nodes, f"a Ray node exited at start, twice\n{_ray_logs(temp)}"
         yield address, env, [n.pid for n in nodes]
     finally:
-        for node in nodes:  # SIGTERM: `ray start --block` drains and ends its own processes
-            node.terminate()
-        for node in nodes:
-            try:
-                node.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                node.kill()
-        for pid in _processes_mentioning(temp):  # anything of this cluster that outlived its node
-            os.kill(pid, signal.SIGKILL)
+        _stop_nodes(nodes, temp)
         shutil.rmtree(temp, ignore_errors=True)
 
 
