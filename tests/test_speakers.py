@@ -84,6 +84,16 @@ def test_a_source_and_another_source_are_different_speakers() -> None:
     assert sources.type == "group" and a_source.type == "unnamed"
 
 
+def test_a_name_closing_a_quote_stays_apart_from_the_speaker_after_it() -> None:
+    # PolNeAR train (huff-post, 2016-08-05): spaCy finds "John McCain" and "Trump" either side of ",”".
+    text = (
+        "“And while I’m at it, I hold in the highest esteem Sen. John McCain,” Trump said, "
+        "“and I fully support and endorse his re-election.”"
+    )
+    [trump] = speakers_for(text, ["Trump"])
+    assert trump.name == "Trump"
+
+
 def test_short_organisation_name_joins_the_full_one() -> None:
     text = (
         "The New York Post reports that the team avoided the emergency room.\n"

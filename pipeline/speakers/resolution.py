@@ -202,7 +202,8 @@ def headline_length(text: str) -> int:
 
 def person_names(doc: Doc) -> list[Span]:
     """spaCy's entities, with a PERSON cut at a quoted nickname joined to its surname
-    ('Robert C. "Bobby' + 'Scott')."""
+    ('Robert C. "Bobby' + 'Scott'); a name that ends a quotation stays apart from the next
+    ('…Sen. John McCain,” Trump said': the comma before the mark closes the quote)."""
     ents = list(doc.ents)
     out: list[Span] = []
     for ent in ents:
@@ -210,7 +211,7 @@ def person_names(doc: Doc) -> list[Span]:
         if (
             previous is not None
             and previous.label_ == ent.label_ == "PERSON"
-            and all(t.is_quote or t.is_punct for t in doc[previous.end : ent.start])
+            and all(t.is_quote for t in doc[previous.end : ent.start])
             and ent.start - previous.end <= 2
         ):
             out[-1] = Span(doc, previous.start, ent.end, label="PERSON")
