@@ -188,6 +188,20 @@ def test_article_cards_link_to_the_same_claim_in_the_other_outlet(seed_site: Pat
     assert 'also in <a href="../articles/uk-france-returns-b.html#t8">The Independent</a>' in html
 
 
+def test_a_claim_card_tells_apart_the_members_it_links(seed_records_file: Path, tmp_path: Path) -> None:
+    # The real index of the seeds: each carries some statements twice, and a card links every
+    # other member; those of its own article read "this article", repeats are numbered.
+    assert main(["index", str(seed_records_file), "-o", str(tmp_path / "index")]) == 0
+    assert main(["view", str(seed_records_file), "--articles", str(EXAMPLES), "--index", str(tmp_path / "index"),
+                 "-o", str(tmp_path / "review")]) == 0  # fmt: skip
+    lists = [re.findall(r">([^<]+)</a>", found) for page in ("uk-france-returns-a", "uk-france-returns-b")
+             for found in re.findall(r"also in ((?:<a [^>]+>[^<]+</a>(?:, )?)+)",
+                                     (tmp_path / "review" / "articles" / f"{page}.html").read_text(encoding="utf-8"))]  # fmt: skip
+    assert lists and all(len(set(labels)) == len(labels) for labels in lists)
+    assert any("this article" in labels for labels in lists)
+    assert any("uk-france-returns-b (2)" in labels for labels in lists)
+
+
 def test_without_index_the_pages_say_how_to_make_it(seed_records_file: Path, tmp_path: Path) -> None:
     assert main(["view", str(seed_records_file), "--articles", str(EXAMPLES), "-o", str(tmp_path)]) == 0
     claims = text_of((tmp_path / "claims.html").read_text(encoding="utf-8"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterable
 from functools import cache
 from html import escape
@@ -125,7 +126,14 @@ def card(site: Site, record: ViewRecord, n: int) -> str:
     ]
     if claim := site.claim_of.get(record.id):
         others = [m for m in claim["members"] if isinstance(m, dict) and m.get("record_id") != record.id]
-        also = ", ".join(site.record_link(str(m.get("record_id")), str(m.get("outlet") or m.get("doc_id")), "../") for m in others)
+        # An article that carries the statement twice is named twice: "(2)" tells the links apart.
+        seen: Counter[str] = Counter()
+        links = []
+        for m in others:
+            label = "this article" if m.get("doc_id") == record.doc_id else str(m.get("outlet") or m.get("doc_id"))
+            seen[label] += 1
+            links.append(site.record_link(str(m.get("record_id")), label + (f" ({seen[label]})" if seen[label] > 1 else ""), "../"))
+        also = ", ".join(links)
         rows.append(("Claim", f'<a href="../claims.html#{slug("claim-" + str(claim.get("claim_id")))}">'
                               f'{escape(str(claim.get("claim_id")))}</a>' + (f": also in {also}" if also else ": this article only")))  # fmt: skip
     if data.get("model") is not None:
