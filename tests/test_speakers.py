@@ -94,6 +94,21 @@ def test_a_name_closing_a_quote_stays_apart_from_the_speaker_after_it() -> None:
     assert trump.name == "Trump"
 
 
+def test_a_dateline_is_not_part_of_the_speaker_s_name() -> None:
+    # PolNeAR train (wash-post, 2016-07-22): spaCy tags "CLEVELAND - Donald Trump" one ORG, and
+    # the article's every "Trump" then took the first full name found, "Ivanka Trump".
+    text = (
+        "Republican assails elites as he accepts party nomination.\n\n"
+        "CLEVELAND - Donald Trump painted a dire portrait of a lawless, terrorized nation as he "
+        "accepted the Republican presidential nomination here Thursday night.\n\n"
+        "\"I am your voice,\" Trump said in a long address to fired-up delegates.\n\n"
+        "Trump's gloomy tone was a jarring contrast to the sunny introduction by his daughter Ivanka Trump, "
+        "who portrayed him as a generous business executive."
+    )
+    donald, trump = speakers_for(text, ["Donald Trump", "Trump"])
+    assert donald.name == trump.name == "Donald Trump" and donald.type == "person"
+
+
 def test_short_organisation_name_joins_the_full_one() -> None:
     text = (
         "The New York Post reports that the team avoided the emergency room.\n"

@@ -200,13 +200,33 @@ def headline_length(text: str) -> int:
     return len(first) if len(words) >= 3 and capitalised >= 0.6 * len(words) else 0
 
 
-def person_names(doc: Doc) -> list[Span]:
-    """spaCy's entities, with a PERSON cut at a quoted nickname joined to its surname
-    ('Robert C. "Bobby' + 'Scott'); a name that ends a quotation stays apart from the next
-    ('…Sen. John McCain,” Trump said': the comma before the mark closes the quote)."""
-    ents = list(doc.ents)
+DATELINE_DASHES = {"-", "–", "—", "--"}
+
+
+def without_dateline(ent: Span) -> Span | None:
+    """An entity spaCy ran on from a paragraph's dateline ("CLEVELAND - Donald Trump", tagged
+    ORG) is the words after the dash: a person when they start with a title or a known first
+    name, else of the entity's label; nothing when no proper noun is left ("NEW HAMPSHIRE - Since")."""
+    doc = ent.doc
+    dash = next((t.i for t in ent if t.text in DATELINE_DASHES and doc[t.i - 1].whitespace_), None)
+    line_start = ent.start_char == 0 or doc.text[ent.start_char - 1] == "\n"
+    if dash is None or not line_start or not all(t.is_upper or t.is_punct for t in doc[ent.start : dash]):
+        return ent
+    rest = doc[dash + 1 : ent.end]
+    if not any(t.pos_ == "PROPN" for t in rest):
+        return None
+    first = rest[0].lower_.rstrip(".")
+    person = first in TITLES or (len(rest) > 1 and (first in MALE_NAMES or first in FEMALE_NAMES))
+    return Span(doc, rest.start, rest.end, label="PERSON" if person else ent.label_)
+
+
+def article_entities(doc: Doc) -> list[Span]:
+    """spaCy's entities, cleaned: datelines cut off (:func:`without_dateline`), and a PERSON cut
+    at a quoted nickname joined to its surname ('Robert C. "Bobby' + 'Scott'); a name that ends
+    a quotation stays apart from the next ('…Sen. John McCain,” Trump said': the comma before
+    the mark closes the quote)."""
     out: list[Span] = []
-    for ent in ents:
+    for ent in filter(None, map(without_dateline, doc.ents)):
         previous = out[-1] if out else None
         if (
             previous is not None
@@ -231,7 +251,7 @@ class Resolver:
         self.sent_starts = [s.start_char for s in self.sentences]
         self.text = doc_text(doc)
         # spaCy rebuilds these on every access
-        self.ents = list(doc.ents)
+        self.ents = article_entities(doc)
         self.chunks = list(doc.noun_chunks)
         # content of attributed speech: "I" there is the speaker
         self.content_owner: list[tuple[CharSpan, Attribution]] = [
@@ -281,7 +301,7 @@ class Resolver:
         """
         names = [
             e
-            for e in person_names(self.doc)
+            for e in self.ents
             if e.label_ in NAME_LABELS and name_words(e.text) and not (e.label_ == "NORP" and e.root.tag_ == "JJ")
         ]  # "Democrats" is a group, "Democratic" only describes one
         headline_end = headline_length(self.text)
