@@ -109,6 +109,23 @@ def test_a_dateline_is_not_part_of_the_speaker_s_name() -> None:
     assert donald.name == trump.name == "Donald Trump" and donald.type == "person"
 
 
+def test_a_role_is_what_modifies_the_name_and_stops_at_a_relative_clause() -> None:
+    # PolNeAR train (west-journal 2016-09-21, wash-post 2016-03-18, huff-post 2016-07-31).
+    christie = (
+        "New Jersey Gov. Chris Christie described Democratic presidential nominee Hillary Clinton as a "
+        "“disgrace.” Clinton said the police had to be held accountable."
+    )
+    [clinton] = speakers_for(christie, ["Clinton"])
+    assert clinton.name == "Hillary Clinton" and clinton.role == "Democratic presidential nominee"
+    berger = (
+        "“That may be of concern to people in the community,” said Alan Berger, a gynecologist from "
+        "Englewood, New Jersey, who said he is friendly with Trump’s Jewish in-laws the Kushners."
+    )
+    assert speakers_for(berger, ["Alan Berger"])[0].role == "gynecologist from Englewood, New Jersey"
+    sullivan = "“It may be a national security issue,” said Clinton’s top foreign policy aide Jake Sullivan."
+    assert speakers_for(sullivan, ["Jake Sullivan"])[0].role == "Clinton’s top foreign policy aide"
+
+
 def test_short_organisation_name_joins_the_full_one() -> None:
     text = (
         "The New York Post reports that the team avoided the emergency room.\n"

@@ -220,6 +220,33 @@ def without_dateline(ent: Span) -> Span | None:
     return Span(doc, rest.start, rest.end, label="PERSON" if person else ent.label_)
 
 
+ROLE_DEPS = ("compound", "amod", "nmod", "poss", "case", "punct", "nummod")
+
+
+def modifiers_before(name: Span, start: int) -> list[Token]:
+    """The words from ``start`` up to a name that modify it: the unbroken run just before it whose
+    every token's chain of heads runs rightwards into the name ("French interior minister Bruno
+    Retailleau"), so a clause's words before it are not ("Chris Christie described Democratic
+    presidential nominee Hillary Clinton": "described" heads the name, not the reverse)."""
+    doc = name.doc
+
+    def modifies(t: Token) -> bool:
+        while t.i < name.start:
+            if t.dep_ == "case" and t.head.i == t.i - 1:  # the "'s" of "Clinton's top aide": as its owner
+                t = t.head
+                continue
+            fits = t.dep_ in ROLE_DEPS or t.pos_ in ("NOUN", "PROPN", "ADJ") or (t.dep_, t.pos_) == ("advmod", "ADV")
+            if not fits or not t.i < t.head.i < name.end:  # "newly elected mayor"
+                return False
+            t = t.head
+        return True
+
+    first = name.start
+    while first > start and modifies(doc[first - 1]):
+        first -= 1
+    return list(doc[first : name.start])
+
+
 def article_entities(doc: Doc) -> list[Span]:
     """spaCy's entities, cleaned: datelines cut off (:func:`without_dateline`), and a PERSON cut
     at a quoted nickname joined to its surname ('Robert C. "Bobby' + 'Scott'); a name that ends
@@ -404,17 +431,7 @@ class Resolver:
         ("Transport minister Lilian Greenwood") or an apposition ("Fallon, the press secretary,")."""
         doc = self.doc
         root = name.root
-        left = [
-            t
-            for t in doc[max(name.start - 6, name.sent.start) : name.start]
-            if t.head.i in range(name.start, name.end) or t.head.i in range(t.i + 1, name.end)
-        ]
-        left = [
-            t
-            for t in left
-            if t.dep_ in ("compound", "amod", "nmod", "poss", "case", "punct", "nummod")
-            or t.pos_ in ("NOUN", "PROPN", "ADJ")
-        ]
+        left = modifiers_before(name, max(name.start - 6, name.sent.start))
         while left and (left[0].lower_.rstrip(".") in TITLES or left[0].pos_ == "DET" or left[0].is_punct):
             left = left[1:]
         role_tokens: list[Token] = []
@@ -427,6 +444,11 @@ class Resolver:
             appos = [c for c in root.children if c.dep_ == "appos" and c.i >= name.end and c.pos_ == "NOUN"]
             if appos:
                 sub = list(appos[0].subtree)
+                # up to a relative clause: "a gynecologist from Englewood, who said he is friendly with …"
+                cut = min((t.left_edge.i for t in sub if t.dep_ == "relcl"), default=sub[-1].i + 1)
+                sub = [t for t in sub if t.i < cut]
+                while sub and sub[-1].is_punct:
+                    sub.pop()
                 role_tokens = [t for t in sub if not (t.i == sub[0].i and t.pos_ == "DET") and not t.is_punct]
                 role_head = appos[0]
         if role_head is not None:
