@@ -18,7 +18,9 @@ def speakers_for(text: str, mentions: list[str]) -> list[Speaker]:
     """Resolve each listed source mention, in order of first occurrence after the previous one."""
     spans, position = [], 0
     for mention in mentions:
-        start = text.index(mention, position)
+        found = re.compile(rf"(?<!\w){re.escape(mention)}(?!\w)").search(text, position)  # "it", not "quite"
+        assert found is not None, mention
+        start = found.start()
         spans.append((start, start + len(mention)))
         position = start + len(mention)
     attributions = [Attribution(content=RoleSpan("", ()), source=RoleSpan.from_spans(text, [s])) for s in spans]
@@ -107,6 +109,23 @@ def test_a_dateline_is_not_part_of_the_speaker_s_name() -> None:
     )
     donald, trump = speakers_for(text, ["Donald Trump", "Trump"])
     assert donald.name == trump.name == "Donald Trump" and donald.type == "person"
+
+
+def test_a_dateline_s_place_and_a_headline_s_possessive_are_not_names() -> None:
+    # PolNeAR train (politico 2016-07-02; huff-post 2015-12-20).
+    sign = (
+        "Sanders’ California supporters can’t quite say goodbye.\n\n"
+        "LOS ANGELES — Actress Rosario Dawson took the stage at a Bernie Sanders rally here in late June, "
+        "a “Talk Bernie to Me” tote bag at her side.\n\n“I am still Sanders,” it read."
+    )
+    assert speakers_for(sign, ["it"])[0].name != "LOS ANGELES"
+    headline = (
+        "Hillary Clinton’s Claim That Donald Trump Is In ISIS Recruiting Videos Isn’t True. Not Yet, At Least.\n\n"
+        "Democratic presidential front-runner Hillary Clinton stretched the truth a bit during Saturday’s "
+        "primary debate, when she claimed that ISIS has used videos of Trump."
+    )
+    [she] = speakers_for(headline, ["she"])
+    assert she.name == "Hillary Clinton" and she.role == "Democratic presidential front-runner"
 
 
 def test_a_role_is_what_modifies_the_name_and_stops_at_a_relative_clause() -> None:

@@ -154,6 +154,11 @@ def _name_words(name: str) -> tuple[str, ...]:
     return tuple(w for w in words if len(w) > 1 or not w.isalpha())
 
 
+def name_form(text: str) -> str:
+    """A name as written, without the possessive it was read with ("Hillary Clinton’s Claim …")."""
+    return re.sub(r"['’]s$", "", text.strip(" ,"))
+
+
 def normalise_name(name: str | None) -> str:
     """The comparison form of a canonical name (used by evaluation too)."""
     return " ".join(name_words(name or ""))
@@ -203,14 +208,28 @@ def headline_length(text: str) -> int:
 DATELINE_DASHES = {"-", "–", "—", "--"}
 
 
+def _dateline_dash(doc: Doc, i: int) -> bool:
+    """A dateline's dash at token ``i``, or just after a news agency there ("(AP) —")."""
+    if i < len(doc) and doc[i].text == "(":
+        i = next((t.i + 1 for t in doc[i : i + 4] if t.text == ")"), i)
+    return i < len(doc) and doc[i].text in DATELINE_DASHES
+
+
 def without_dateline(ent: Span) -> Span | None:
-    """An entity spaCy ran on from a paragraph's dateline ("CLEVELAND - Donald Trump", tagged
-    ORG) is the words after the dash: a person when they start with a title or a known first
-    name, else of the entity's label; nothing when no proper noun is left ("NEW HAMPSHIRE - Since")."""
+    """An entity as a dateline leaves it. The dateline's place itself ("LOS ANGELES —") is
+    nothing anyone says or is called; an entity spaCy ran on from it ("CLEVELAND - Donald
+    Trump", tagged ORG) is the words after the dash: a person when they start with a title or a
+    known first name, else of the entity's label; nothing when no proper noun is left
+    ("NEW HAMPSHIRE - Since")."""
     doc = ent.doc
-    dash = next((t.i for t in ent if t.text in DATELINE_DASHES and doc[t.i - 1].whitespace_), None)
     line_start = ent.start_char == 0 or doc.text[ent.start_char - 1] == "\n"
-    if dash is None or not line_start or not all(t.is_upper or t.is_punct for t in doc[ent.start : dash]):
+    if not line_start:
+        return ent
+    not_upper = [t for t in ent if not (t.is_upper or t.is_punct)]
+    if not not_upper and _dateline_dash(doc, ent.end):
+        return None
+    dash = next((t.i for t in ent if t.text in DATELINE_DASHES and doc[t.i - 1].whitespace_), None)
+    if dash is None or any(t.i < dash for t in not_upper):
         return ent
     rest = doc[dash + 1 : ent.end]
     if not any(t.pos_ == "PROPN" for t in rest):
@@ -353,7 +372,7 @@ class Resolver:
                 entity = self.link_name(ent.text, ent.label_, (ent.start_char, ent.end_char))
             else:  # "Hillary Clinton Goes After ...": keep the name part, it may be the fullest
                 prefix, entity = known
-                entity.names.append((prefix.text, (prefix.start_char, prefix.end_char)))
+                entity.names.append((name_form(prefix.text), (prefix.start_char, prefix.end_char)))
             self.note(ent, entity, is_source=False)
         self._index_pairs(body)
         self._index_descriptions()
@@ -412,7 +431,7 @@ class Resolver:
             entity = max(candidates, key=lambda e: (len(e.names), e.names[-1][1][0]))
         else:
             entity = self.new_entity(type_, label)
-        entity.names.append((re.sub(r"['’]s$", "", text.strip(" ,")), where))
+        entity.names.append((name_form(text), where))
         entity.label = entity.label or label
         entity.gender = entity.gender or gender
         if type_ == "group" or words[-1:] and words[-1].endswith("s") and label == "NORP":
