@@ -143,6 +143,11 @@ def test_a_role_is_what_modifies_the_name_and_stops_at_a_relative_clause() -> No
     assert speakers_for(berger, ["Alan Berger"])[0].role == "gynecologist from Englewood, New Jersey"
     sullivan = "“It may be a national security issue,” said Clinton’s top foreign policy aide Jake Sullivan."
     assert speakers_for(sullivan, ["Jake Sullivan"])[0].role == "Clinton’s top foreign policy aide"
+    poll = (
+        "A Monmouth poll showed Clinton with a healthy lead over Sanders in New York, earning 51 percent of "
+        "the support of likely Democratic voters to Sanders’ 39 percent.\nSanders said he would fight on."
+    )
+    assert speakers_for(poll, ["Sanders", "Sanders"])[1].role is None  # not "39 percent"
 
 
 def test_short_organisation_name_joins_the_full_one() -> None:

@@ -460,7 +460,11 @@ class Resolver:
             role_tokens = list(doc[left[0].i : name.start])
             role_head = nouns[-1]
         else:
-            appos = [c for c in root.children if c.dep_ == "appos" and c.i >= name.end and c.pos_ == "NOUN"]
+            appos = [
+                c
+                for c in root.children
+                if c.dep_ == "appos" and c.i >= name.end and c.pos_ == "NOUN" and not c.left_edge.like_num
+            ]  # not a share: "to Sanders’ 39 percent"
             if appos:
                 sub = list(appos[0].subtree)
                 # up to a relative clause: "a gynecologist from Englewood, who said he is friendly with …"
