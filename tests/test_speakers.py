@@ -128,6 +128,30 @@ def test_a_dateline_s_place_and_a_headline_s_possessive_are_not_names() -> None:
     assert she.name == "Hillary Clinton" and she.role == "Democratic presidential front-runner"
 
 
+def test_a_shared_surname_goes_to_the_person_the_article_is_about() -> None:
+    # PolNeAR train (west-journal 2015-12-21): Hillary and Bill Clinton are each named once; the
+    # bare "Clinton" is the one the article made its subject, not the one named last.
+    text = (
+        "ISIS has recently released a propaganda video and Democratic presidential candidate Hillary Clinton "
+        "will not be happy about who the terrorist group features.\n\n"
+        "The video features two others that could prove embarrassing to the former secretary of state: her "
+        "husband, former President Bill Clinton and President Barack Obama.\n\n"
+        "“He is becoming ISIS’ best recruiter,” Clinton said during the debate."
+    )
+    [clinton] = speakers_for(text, ["Clinton", "Clinton", "Clinton"])[-1:]
+    assert clinton.name == "Hillary Clinton"
+
+
+def test_a_question_s_auxiliary_is_no_first_name() -> None:
+    # PolNeAR train (wash-post 2016-06-09): spaCy reads "Will Sanders" as one PERSON.
+    text = (
+        "Game over. Will Sanders come down off the pique?\n\n"
+        "After Tuesday night, Bernie Sanders's infinitesimal chance of winning the Democratic nomination rests "
+        "on one possibility.\n\n“We will not allow Donald Trump to become president,” Sanders said."
+    )
+    assert speakers_for(text, ["Sanders", "Sanders", "Sanders"])[-1].name == "Bernie Sanders"
+
+
 def test_a_role_is_what_modifies_the_name_and_stops_at_a_relative_clause() -> None:
     # PolNeAR train (west-journal 2016-09-21, wash-post 2016-03-18, huff-post 2016-07-31).
     christie = (

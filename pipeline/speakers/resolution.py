@@ -154,6 +154,11 @@ def _name_words(name: str) -> tuple[str, ...]:
     return tuple(w for w in words if len(w) > 1 or not w.isalpha())
 
 
+def full_names_agree(words: list[str], entity: Entity) -> bool:
+    """A full name joins an entity only if it matches each full name the entity has."""
+    return len(words) < 2 or all(len(name_words(n)) == 1 or names_match(words, name_words(n)) for n, _ in entity.names)
+
+
 def name_form(text: str) -> str:
     """A name as written, without the possessive it was read with ("Hillary Clinton’s Claim …")."""
     return re.sub(r"['’]s$", "", text.strip(" ,"))
@@ -267,12 +272,15 @@ def modifiers_before(name: Span, start: int) -> list[Token]:
 
 
 def article_entities(doc: Doc) -> list[Span]:
-    """spaCy's entities, cleaned: datelines cut off (:func:`without_dateline`), and a PERSON cut
+    """spaCy's entities, cleaned: datelines cut off (:func:`without_dateline`), a question's
+    auxiliary taken off the name after it ("Will Sanders"), and a PERSON cut
     at a quoted nickname joined to its surname ('Robert C. "Bobby' + 'Scott'); a name that ends
     a quotation stays apart from the next ('…Sen. John McCain,” Trump said': the comma before
     the mark closes the quote)."""
     out: list[Span] = []
     for ent in filter(None, map(without_dateline, doc.ents)):
+        if len(ent) > 1 and ent[0].pos_ == "AUX":  # "Will Sanders come down …?": the modal is no first name
+            ent = Span(doc, ent.start + 1, ent.end, label=ent.label_)
         previous = out[-1] if out else None
         if (
             previous is not None
@@ -365,6 +373,7 @@ class Resolver:
                     for e in self.entities
                     if 0 < len(name_words(p.text)) <= 3
                     and any(names_match(name_words(p.text), name_words(n)) for n, _ in e.names)
+                    and full_names_agree(name_words(p.text), e)  # "Will Sanders Come Down?" is not Bernie
                 ),
                 None,
             )
@@ -403,7 +412,7 @@ class Resolver:
 
     def link_name(self, text: str, label: str, where: CharSpan, title: str = "") -> Entity:
         """The entity a name refers to, made if new. A short name goes to the candidate named
-        most often so far ("Clinton" after "Hillary Clinton" and one "Bill Clinton")."""
+        most often so far ("Clinton" after "Hillary Clinton" and one "Bill Clinton"); ties below."""
         words = name_words(text)
         type_ = NAME_LABELS.get(label, "person")
         candidates = []
@@ -416,19 +425,18 @@ class Resolver:
             for e in self.entities
             if e.names and e.type == type_ and any(names_match(words, name_words(n)) for n, _ in e.names)
         ]
-        if len(words) > 1:  # a full name must agree with the full names it joins
-            candidates = [
-                e
-                for e in candidates
-                if all(len(name_words(n)) == 1 or names_match(words, name_words(n)) for n, _ in e.names)
-            ]
+        candidates = [e for e in candidates if full_names_agree(words, e)]
         title = text.lower().split()[0].rstrip(".") if text.split() and not title else title
         gender = TITLES.get(title)
         gender = gender or self.first_name_gender(words, type_)
         if gender:  # "Michelle Obama" is not "Mr. Obama"
             candidates = [e for e in candidates if e.gender in (None, gender)]
         if candidates:
-            entity = max(candidates, key=lambda e: (len(e.names), e.names[-1][1][0]))
+            # ties: the one the article has made its subject most ("Hillary Clinton will not be
+            # happy …" over "her husband, former President Bill Clinton"), then the one it
+            # introduced first (news names its main person first, then calls them by surname)
+            prominence = {id(e): sum(o.salience for o in self.occurrences if o.entity is e) for e in candidates}
+            entity = max(candidates, key=lambda e: (len(e.names), prominence[id(e)], -e.names[0][1][0]))
         else:
             entity = self.new_entity(type_, label)
         entity.names.append((name_form(text), where))
