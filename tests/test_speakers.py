@@ -152,6 +152,17 @@ def test_a_question_s_auxiliary_is_no_first_name() -> None:
     assert speakers_for(text, ["Sanders", "Sanders", "Sanders"])[-1].name == "Bernie Sanders"
 
 
+def test_the_group_is_the_organisation_quoted_just_before() -> None:
+    # PolNeAR train (huff-post 2016-05-12).
+    text = (
+        "The Trayvon Martin Foundation did not want to address “that person,” telling Fox 35 that the "
+        "organization is focused on “ending senseless gun violence.”\n"
+        "“This election season, we are laser focused on furthering that mission,” the group said."
+    )
+    foundation, group = speakers_for(text, ["The Trayvon Martin Foundation", "the group"])
+    assert group.entity_id == foundation.entity_id and group.name == "The Trayvon Martin Foundation"
+
+
 def test_a_role_is_what_modifies_the_name_and_stops_at_a_relative_clause() -> None:
     # PolNeAR train (west-journal 2016-09-21, wash-post 2016-03-18, huff-post 2016-07-31).
     christie = (

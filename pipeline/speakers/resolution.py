@@ -857,7 +857,8 @@ class Resolver:
         self, span: Span, head: str, modifiers: frozenset[str], plural: bool, type_: str
     ) -> tuple[Entity, CharSpan | None] | None:
         """The latest earlier entity called by the same head noun with no clashing proper-noun
-        modifiers; for a person noun with none such, the latest person source nearby."""
+        modifiers; for a person noun with none such, the latest person source nearby; for a bare
+        organisation noun ("the group"), the latest organisation source nearby."""
         sentence = self.sentence_of(span.start_char)
         for occ in reversed(self.occurrences):
             entity = occ.entity
@@ -866,6 +867,13 @@ class Resolver:
             if modifiers and not (modifiers & entity.modifiers):  # "The USC poll" is not "a new poll"
                 continue
             return entity, (occ.start, occ.end)
+        if type_ == "organisation" and not plural and not modifiers and span[0].lower_ == "the":
+            # "the group said": the latest organisation quoted nearby (The Trayvon Martin Foundation)
+            for occ in reversed(self.occurrences):
+                if occ.is_source and occ.start < span.start_char and sentence - occ.sentence <= NOMINAL_WINDOW:
+                    if occ.entity.type == "organisation" and not occ.entity.plural:
+                        occ.entity.heads.add(head)
+                        return occ.entity, (occ.start, occ.end)
         if type_ == "unnamed" and not plural:
             for occ in reversed(self.occurrences):
                 if occ.is_source and occ.start < span.start_char:  # only the latest speaker, if a person
