@@ -163,6 +163,16 @@ def test_the_group_is_the_organisation_quoted_just_before() -> None:
     assert group.entity_id == foundation.entity_id and group.name == "The Trayvon Martin Foundation"
 
 
+def test_a_name_inside_an_including_phrase_does_not_name_the_group() -> None:
+    # PolNeAR train (usa-today 2016-08-10).
+    text = (
+        "Hillary Clinton spoke in Iowa.\n"
+        "Democrats -- including Clinton -- quickly accused Trump of suggesting violence against the Democratic nominee."
+    )
+    [democrats] = speakers_for(text, ["Democrats -- including Clinton --"])
+    assert democrats.name == "Democrats" and democrats.type == "group"
+
+
 def test_a_role_is_what_modifies_the_name_and_stops_at_a_relative_clause() -> None:
     # PolNeAR train (west-journal 2016-09-21, wash-post 2016-03-18, huff-post 2016-07-31).
     christie = (

@@ -573,9 +573,9 @@ class Resolver:
                 if e.label_ == "PERSON"
                 and span.start <= e.start
                 and e.end <= head_end
-                and e.root.dep_ != "poss"
+                and e.root.dep_ not in ("poss", "pobj")
                 and not (e.end < len(self.doc) and self.doc[e.end].dep_ == "case")
-            ]  # not the owner in "one of Mr. Obama's advisers"
+            ]  # not the owner in "one of Mr. Obama's advisers", nor one of "Democrats -- including Clinton --"
             if people and name_words(people[-1].text):
                 return people[-1]
             candidates = [root] + appos
