@@ -11,7 +11,8 @@ from pipeline.evaluation.polnear import load_gold
 from pipeline.evaluation.speakers import judge
 from pipeline.schema import Article, Attribution, RoleSpan, Speaker
 from pipeline.segment import load_nlp, segment
-from pipeline.speakers.resolution import normalise_name, resolve_speakers
+from pipeline.speakers.names import normalise_name
+from pipeline.speakers.resolution import resolve_speakers
 
 
 def speakers_for(text: str, mentions: list[str]) -> list[Speaker]:

@@ -4,7 +4,7 @@ The resolver runs on the gold source spans (with PolNeAR's gold attributions aro
 so extraction errors are kept apart). A gold mention is resolved **correctly** when:
 
 * its gold speaker has a name: the predicted canonical name equals it after
-  :func:`pipeline.speakers.resolution.normalise_name` (case, titles, possessives, punctuation and
+  :func:`pipeline.speakers.names.normalise_name` (case, titles, possessives, punctuation and
   initials dropped: "Mr. Obama's" ~ "Obama", "Joseph R. Biden Jr." ~ "Joseph Biden Jr");
 * its gold speaker has no name ("a source", "Sources", "the poll"): the gold mentions of
   the article that share its predicted ``entity_id`` are exactly its gold cluster (so
@@ -30,7 +30,8 @@ from pipeline.evaluation.goldsets import REPO, RESULTS
 from pipeline.evaluation.polnear import load_gold as load_polnear
 from pipeline.schema import Article, Attribution, RoleSpan, Speaker
 from pipeline.segment import load_nlp, segment
-from pipeline.speakers.resolution import normalise_name, resolve_speakers
+from pipeline.speakers.names import normalise_name
+from pipeline.speakers.resolution import resolve_speakers
 
 DEFAULT_GOLD = REPO / "corpus" / "gold" / "speakers.jsonl"
 DEFAULT_DEV = REPO.parent / "shared" / "polnear" / "dev"

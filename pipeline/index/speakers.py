@@ -3,7 +3,7 @@
 Within an article the resolver has already joined "Ms Greenwood", "She" and "transport
 minister Lilian Greenwood" (the record's ``speaker.entity_id``). Across articles, entities with
 a canonical name are merged when their names agree after
-:func:`pipeline.speakers.resolution.normalise_name`; a one-word name ("Greenwood") joins a
+:func:`pipeline.speakers.names.normalise_name`; a one-word name ("Greenwood") joins a
 fuller one only when exactly one fuller name ends with it, so two people who share a surname
 stay apart and so does the bare surname. Speakers without a name (unnamed sources, groups,
 things) are never merged across articles, nor into named ones. Once claims are clustered,
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.index.records import IndexedRecord
-from pipeline.speakers.resolution import normalise_name
+from pipeline.speakers.names import normalise_name
 
 NAMED_TYPES = {"person", "organisation"}
 
