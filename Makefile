@@ -45,6 +45,7 @@ eval:  ## score every model on PolNeAR dev, speakers, the figure normalisers and
 	$(PY) -m pipeline.evaluation.times
 	$(PY) -m pipeline.evaluation.numbers
 	$(QW) eval-index corpus/gold/claims.jsonl --model default
+	$(QW) eval-index corpus/gold/claims.jsonl --model accurate --out eval/results/index-accurate
 
 bench: setup  ## words/s, words per CPU-second and peak memory of extract on the dev texts (1 and 2 processes, every model, textacy beside; index time for 100,000 records; Ray against -j 2; spaCy's time by component)
 	$(PY) -m pip install --quiet -e ".[bench]"
