@@ -194,6 +194,11 @@ def test_a_role_is_what_modifies_the_name_and_stops_at_a_relative_clause() -> No
         "the support of likely Democratic voters to Sanders’ 39 percent.\nSanders said he would fight on."
     )
     assert speakers_for(poll, ["Sanders", "Sanders"])[1].role is None  # not "39 percent"
+    # a role keeps the capital of an acronym or a name it starts with (PolNeAR train, politico 2016-06-10)
+    union = "“We are proud to stand with her,” said AFL-CIO President Richard Trumka."
+    assert speakers_for(union, ["AFL-CIO President Richard Trumka"])[0].role == "AFL-CIO President"
+    lawyer = "Donald Trump spoke. “It is a lie,” said Trump lawyer Marc Kasowitz."
+    assert speakers_for(lawyer, ["Trump lawyer Marc Kasowitz"])[0].role == "Trump lawyer"
 
 
 def test_short_organisation_name_joins_the_full_one() -> None:

@@ -331,7 +331,8 @@ class Resolver:
         if role_tokens and entity.role is None:
             text = doc[role_tokens[0].i : role_tokens[-1].i + 1].text.strip(" ,")
             first_tok = role_tokens[0]
-            if not first_tok.ent_type_ and text:
+            proper = not first_tok.is_title or self.known_person(first_tok.text)  # "AFL-CIO President", "Trump lawyer"
+            if not first_tok.ent_type_ and not proper:  # "Transport minister" -> "transport minister"
                 text = text[0].lower() + text[1:]
             entity.role = text
 
