@@ -174,6 +174,20 @@ def test_a_name_inside_an_including_phrase_does_not_name_the_group() -> None:
     assert democrats.name == "Democrats" and democrats.type == "group"
 
 
+def test_a_known_surname_keeps_the_first_name_spacy_missed() -> None:
+    # PolNeAR dev (wash-post 2016-09-21): spaCy tags this "Ivanka Trump" PRODUCT, and the bare
+    # surname went to Donald Trump, named more often.
+    text = (
+        "Donald Trump's new proposal for paid maternity leave is vague about who would be eligible, "
+        "labor-policy experts say.\n\nA document on the Trump campaign's website states that six weeks "
+        "of leave would go to mothers. Trump has said the plan would be paid for by savings.\n\n"
+        "Ivanka Trump, the Republican presidential nominee's eldest daughter, noted the rule in the interview "
+        "last week."
+    )
+    [ivanka] = speakers_for(text, ["Ivanka Trump, the Republican presidential nominee's eldest daughter,"])
+    assert ivanka.name == "Ivanka Trump"
+
+
 def test_a_role_is_what_modifies_the_name_and_stops_at_a_relative_clause() -> None:
     # PolNeAR train (west-journal 2016-09-21, wash-post 2016-03-18, huff-post 2016-07-31).
     christie = (

@@ -133,6 +133,19 @@ def salience(token: Token) -> float:
     return 0.0
 
 
+def _first_name_like(token: Token) -> bool:
+    """A capitalised proper noun before a surname that no entity type makes a place, group or
+    organisation ("Republican Trump") and that is no title or role ("Commissioner")."""
+    word = token.lower_.rstrip(".")
+    return (
+        token.pos_ == "PROPN"
+        and token.is_title
+        and token.ent_type_ not in ("NORP", "GPE", "ORG", "LOC")
+        and word not in TITLES
+        and word not in PERSON_NOUNS
+    )
+
+
 class Resolver:
     """Resolves one article's source mentions in document order."""
 
@@ -429,7 +442,10 @@ class Resolver:
         """spaCy's entity at a token, else the run of capitalised words around a proper noun."""
         doc = self.doc
         if token.is_title and self.known_person(token.text):  # a surname spaCy missed or ran on
-            return Span(doc, token.i, token.i + 1, label="PERSON")
+            start = token.i  # with its first name: "Ivanka Trump", tagged PRODUCT, is not "Trump"
+            while start > span.start and _first_name_like(doc[start - 1]):
+                start -= 1
+            return Span(doc, start, token.i + 1, label="PERSON")
         ent = next((e for e in self.ents if e.start <= token.i < e.end and e.label_ in NAME_LABELS), None)
         if ent is not None and name_words(ent.text):
             return ent
