@@ -213,6 +213,15 @@ def test_a_role_is_what_modifies_the_name_and_stops_at_a_relative_clause() -> No
     assert speakers_for(union, ["AFL-CIO President Richard Trumka"])[0].role == "AFL-CIO President"
     lawyer = "Donald Trump spoke. “It is a lie,” said Trump lawyer Marc Kasowitz."
     assert speakers_for(lawyer, ["Trump lawyer Marc Kasowitz"])[0].role == "Trump lawyer"
+    # an abbreviated title ending the role is the name's: dropped after a role noun, else spelt
+    # out (PolNeAR dev, breitbart 2016-09-25, with its non-breaking spaces; west-journal 2016-10-04)
+    pence = (
+        "On this weekend’s broadcast of “Fox News Sunday,” Republican vice-presidential nominee\xa0 Gov.\xa0 "
+        "Mike Pence (R-IN) said the tweet was a joke."
+    )
+    assert speakers_for(pence, ["Mike Pence"])[0].role == "Republican vice-presidential nominee"
+    sanders = "Vermont Sen. Bernie Sanders said the plan was a disaster."
+    assert speakers_for(sanders, ["Vermont Sen. Bernie Sanders"])[0].role == "Vermont senator"
 
 
 def test_short_organisation_name_joins_the_full_one() -> None:

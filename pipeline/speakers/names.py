@@ -145,6 +145,8 @@ def modifiers_before(name: Span, start: int) -> list[Token]:
     doc = name.doc
 
     def modifies(t: Token) -> bool:
+        if t.is_space:  # a non-breaking space spaCy keeps as a token ("nominee\xa0Gov.\xa0Mike Pence")
+            return True
         while t.i < name.start:
             if t.dep_ == "case" and t.head.i == t.i - 1:  # the "'s" of "Clinton's top aide": as its owner
                 t = t.head
@@ -158,7 +160,32 @@ def modifiers_before(name: Span, start: int) -> list[Token]:
     first = name.start
     while first > start and modifies(doc[first - 1]):
         first -= 1
+    while first < name.start and doc[first].is_space:
+        first += 1
     return list(doc[first : name.start])
+
+
+# Abbreviated titles that end a role before the name ("Vermont Sen. Bernie Sanders").
+TITLE_WORDS = {"sen": "senator", "gov": "governor", "rep": "representative", "gen": "general",
+               "lt": "lieutenant", "col": "colonel", "sgt": "sergeant", "adm": "admiral"}  # fmt: skip
+TRAILING_TITLES = re.compile(rf"(?:\b(?:{'|'.join(TITLE_WORDS)})\.\s*)+$", re.IGNORECASE)
+
+
+def role_text(tokens: list[Token]) -> str:
+    """A role's words as one line. Abbreviated titles at its end are the name's: dropped after
+    a role noun ("Republican vice-presidential nominee Gov." -> "… nominee"), else spelt out
+    ("Vermont Sen." -> "Vermont senator", "retired Lt. Gen." -> "retired lieutenant general")."""
+    doc = tokens[0].doc
+    text = " ".join(doc[tokens[0].i : tokens[-1].i + 1].text.split()).strip(" ,")
+    titles = TRAILING_TITLES.search(text)
+    if titles is None:
+        return text
+    before = text[: titles.start()].rstrip(" ,")
+    start = tokens[0].idx
+    if any(t.pos_ == "NOUN" and t.idx - start < len(before) for t in tokens):
+        return before
+    spelt = [TITLE_WORDS[w.lower()] for w in re.findall(r"(\w+)\.", titles.group())]
+    return " ".join([before, *spelt]).strip()
 
 
 def article_entities(doc: Doc) -> list[Span]:

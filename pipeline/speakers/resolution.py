@@ -37,6 +37,7 @@ from pipeline.speakers.names import (
     name_form,
     name_words,
     names_match,
+    role_text,
     title_before,
 )
 
@@ -166,6 +167,7 @@ class Resolver:
         self.resolved: dict[int, Entity] = {}  # id(attribution) -> entity
         self.group_keys: dict[object, Entity] = {}
         self.chunk_entities: dict[int, Entity] = {}  # noun token index -> entity made for it
+        self.headline_end = headline_length(self.text)
         self._index_names()
 
     # --- bookkeeping -------------------------------------------------------------------
@@ -210,7 +212,7 @@ class Resolver:
             for e in self.ents
             if e.label_ in NAME_LABELS and name_words(e.text) and not (e.label_ == "NORP" and e.root.tag_ == "JJ")
         ]  # "Democrats" is a group, "Democratic" only describes one
-        headline_end = headline_length(self.text)
+        headline_end = self.headline_end
         body = sorted((e for e in names if e.start_char >= headline_end), key=lambda e: (e.label_ != "PERSON", e.start))
         for ent in body:
             entity = self.link_name(ent.text, ent.label_, (ent.start_char, ent.end_char), title_before(ent))
@@ -307,10 +309,14 @@ class Resolver:
 
     def learn_role(self, name: Span, entity: Entity) -> None:
         """What the article calls a named person: the words before the name in its noun phrase
-        ("Transport minister Lilian Greenwood") or an apposition ("Fallon, the press secretary,")."""
+        ("Transport minister Lilian Greenwood") or an apposition ("Fallon, the press secretary,"),
+        never a title-cased headline's words, which spaCy parses as a sentence ("Pence: …, Trump
+        Was ‘Mocking’ Clinton Camp" made "Trump Was ‘Mocking’ Clinton Camp" Pence's role)."""
+        if name.start_char < self.headline_end:
+            return
         doc = self.doc
         root = name.root
-        left = modifiers_before(name, max(name.start - 6, name.sent.start))
+        left = modifiers_before(name, max(name.start - 8, name.sent.start))
         while left and (left[0].lower_.rstrip(".") in TITLES or left[0].pos_ == "DET" or left[0].is_punct):
             left = left[1:]
         role_tokens: list[Token] = []
@@ -342,7 +348,8 @@ class Resolver:
                 entity.heads.add(SYNONYMS.get(title, title))
                 entity.gender = entity.gender or TITLES[title]
         if role_tokens and entity.role is None:
-            text = doc[role_tokens[0].i : role_tokens[-1].i + 1].text.strip(" ,")
+            role_tokens = list(doc[role_tokens[0].i : role_tokens[-1].i + 1])
+            text = role_text(role_tokens)
             first_tok = role_tokens[0]
             proper = not first_tok.is_title or self.known_person(first_tok.text)  # "AFL-CIO President", "Trump lawyer"
             if not first_tok.ent_type_ and not proper:  # "Transport minister" -> "transport minister"
