@@ -222,6 +222,9 @@ def test_a_role_is_what_modifies_the_name_and_stops_at_a_relative_clause() -> No
     assert speakers_for(pence, ["Mike Pence"])[0].role == "Republican vice-presidential nominee"
     sanders = "Vermont Sen. Bernie Sanders said the plan was a disaster."
     assert speakers_for(sanders, ["Vermont Sen. Bernie Sanders"])[0].role == "Vermont senator"
+    # a name set in apposition after its role noun (PolNeAR dev, huff-post 2016-09-10)
+    latvian = "All this has led the Latvian journalist Dainis Ivans to fear a “Putin-RibbenTRUMP Pact.”"
+    assert speakers_for(latvian, ["Dainis Ivans"])[0].role == "Latvian journalist"
 
 
 def test_short_organisation_name_joins_the_full_one() -> None:

@@ -340,6 +340,10 @@ class Resolver:
                     sub.pop()
                 role_tokens = [t for t in sub if not (t.i == sub[0].i and t.pos_ == "DET") and not t.is_punct]
                 role_head = appos[0]
+            elif root.dep_ == "appos" and root.head.tag_ == "NN" and root.head.lemma_.lower() in PERSON_NOUNS and root.head.i < name.start:
+                # the name set after its role: "Apple's chief executive, Tim Cook,"
+                role_tokens = [t for t in root.head.doc[root.head.left_edge.i : root.head.i + 1] if t.pos_ != "DET"]
+                role_head = root.head
         if role_head is not None:
             entity.heads.add(SYNONYMS.get(role_head.lemma_.lower(), role_head.lemma_.lower()))
             entity.gender = entity.gender or GENDERED_NOUNS.get(role_head.lower_)
