@@ -162,6 +162,16 @@ def test_the_group_is_the_organisation_quoted_just_before() -> None:
     )
     foundation, group = speakers_for(text, ["The Trayvon Martin Foundation", "the group"])
     assert group.entity_id == foundation.entity_id and group.name == "The Trayvon Martin Foundation"
+    # the latest organisation made a subject counts too, and only a generic noun looks back (PolNeAR dev,
+    # politico 2016-10-04)
+    taxes = (
+        "The top 1 percent would see their after-tax incomes go up by as much as 19.9 percent, according to "
+        "the conservative-leaning Tax Foundation.\n\nThe Tax Policy Center, reviewing a previous draft of his "
+        "plan, came to a similar conclusion. The top 1 percent would see an average tax cut of $275,000, the "
+        "group said. The court said nothing."
+    )
+    group, court = speakers_for(taxes, ["the group", "The court"])
+    assert group.name == "The Tax Policy Center" and court.name is None
 
 
 def test_a_name_inside_an_including_phrase_does_not_name_the_group() -> None:

@@ -62,6 +62,9 @@ ORG_NOUNS = set(
     "centre foundation group coalition legislature congress senate house police service team city state "
     "country nation".split()
 )
+# Nouns that call any organisation by its kind alone ("the group said"), unlike "the court"
+# or "the network", which name a kind a different organisation quoted before may not be.
+GENERIC_ORG_NOUNS = set("group organization organisation agency commission company firm foundation association institute".split())
 SYNONYMS = {  # nouns that name the same kind of speaker
     "spokesman": "spokesperson", "spokeswoman": "spokesperson", "survey": "poll", "study": "poll",
     "research": "poll", "piece": "article", "feature": "article", "justice": "judge", "advisor": "adviser",
@@ -725,8 +728,9 @@ class Resolver:
     ) -> tuple[Entity, CharSpan | None] | None:
         """The latest earlier entity called by the same head noun with no clashing proper-noun
         modifiers; for a person noun with none such, the latest person source nearby; for a bare
-        organisation noun ("the group"), the latest organisation source nearby."""
+        generic organisation noun ("the group"), the latest organisation quoted or a subject nearby."""
         sentence = self.sentence_of(span.start_char)
+        words = [t for t in span if not t.is_punct]
         for occ in reversed(self.occurrences):
             entity = occ.entity
             if occ.start >= span.start_char or head not in entity.heads or entity.plural != plural:
@@ -734,10 +738,12 @@ class Resolver:
             if modifiers and not (modifiers & entity.modifiers):  # "The USC poll" is not "a new poll"
                 continue
             return entity, (occ.start, occ.end)
-        if type_ == "organisation" and not plural and not modifiers and span[0].lower_ == "the":
-            # "the group said": the latest organisation quoted nearby (The Trayvon Martin Foundation)
+        if type_ == "organisation" and not plural and len(words) == 2 and words[0].lower_ == "the" and head in GENERIC_ORG_NOUNS:
+            # "the group said": the latest organisation quoted or made a subject nearby (The Trayvon
+            # Martin Foundation; "The Tax Policy Center … came to a similar conclusion")
             for occ in reversed(self.occurrences):
-                if occ.is_source and occ.start < span.start_char and sentence - occ.sentence <= NOMINAL_WINDOW:
+                prominent = occ.is_source or occ.salience > 0
+                if prominent and occ.start < span.start_char and sentence - occ.sentence <= NOMINAL_WINDOW:
                     if occ.entity.type == "organisation" and not occ.entity.plural:
                         occ.entity.heads.add(head)
                         return occ.entity, (occ.start, occ.end)
