@@ -36,6 +36,7 @@ from pipeline.evaluation.attribution import markdown_table, write_report
 from pipeline.evaluation.goldsets import REPO, RESULTS, TEXT_DIRS, article_text
 from pipeline.index.articles import read_metadata
 from pipeline.index.build import build_index
+from pipeline.index.claims import ClaimRules
 from pipeline.index.records import IndexedRecord, read_records, record_from_json
 from pipeline.index.speakers import name_key
 from pipeline.schema import Article
@@ -198,6 +199,19 @@ def score(
     }
 
 
+def split_scores(
+    mentions: list[Mention], articles: dict[str, Article], records: list[IndexedRecord], rules: ClaimRules = ClaimRules()
+) -> dict[str, dict[str, Any]]:
+    """Index ``records`` with ``rules`` and score clusters and speakers on all articles and per split."""
+    index = build_index(records, articles, rules)
+    cluster_of = {m["record_id"]: c["claim_id"] for c in index["claims"] for m in c["members"]}
+    speaker_of = {rid: s["speaker_id"] for s in index["speakers"] for rid in s["records"]}
+    splits = {"all": set(articles)} | {
+        s: {m["doc_id"] for m in mentions if m["split"] == s} for s in sorted({m["split"] for m in mentions})
+    }
+    return {name: {"documents": len(docs), **score(mentions, records, cluster_of, speaker_of, docs)} for name, docs in splits.items()}
+
+
 def evaluate_index(gold_path: str | Path = DEFAULT_GOLD, model: str = "default", predictions: str | None = None) -> dict[str, Any]:
     """Index the gold's articles' records and score the clusters and speakers, overall and per split."""
     mentions = read_gold(gold_path)
@@ -206,12 +220,6 @@ def evaluate_index(gold_path: str | Path = DEFAULT_GOLD, model: str = "default",
         records = [r for r in read_records([predictions])[0] if r.doc_id in articles]
     else:
         records = extract_records(articles, model)
-    index = build_index(records, articles)
-    cluster_of = {m["record_id"]: c["claim_id"] for c in index["claims"] for m in c["members"]}
-    speaker_of = {rid: s["speaker_id"] for s in index["speakers"] for rid in s["records"]}
-    splits = {"all": set(articles)} | {
-        s: {m["doc_id"] for m in mentions if m["split"] == s} for s in sorted({m["split"] for m in mentions})
-    }
     path = Path(gold_path)
     return {
         "gold": str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path),
@@ -219,7 +227,7 @@ def evaluate_index(gold_path: str | Path = DEFAULT_GOLD, model: str = "default",
         "articles": len(articles),
         "groups": len({m["group"] for m in mentions}),
         "claims": len({m["claim"] for m in mentions}),
-        "splits": {name: {"documents": len(docs), **score(mentions, records, cluster_of, speaker_of, docs)} for name, docs in splits.items()},
+        "splits": split_scores(mentions, articles, records),
     }
 
 
