@@ -127,6 +127,14 @@ def test_a_dateline_s_place_and_a_headline_s_possessive_are_not_names() -> None:
     )
     [she] = speakers_for(headline, ["she"])
     assert she.name == "Hillary Clinton" and she.role == "Democratic presidential front-runner"
+    # nor the quotation mark spaCy reads into a name (PolNeAR dev: huff-post 2016-10-07, nyt 2016-09-30)
+    film = (
+        "Ava DuVernay’s ‘13th’ Explores The Evolution Of The U.S. Prison System.\n\n"
+        "If there’s one thing that Ava DuVernay is passionate about, it’s the past. “It matters,” DuVernay said."
+    )
+    assert speakers_for(film, ["DuVernay", "DuVernay"])[-1].name == "Ava DuVernay"
+    debate = "Hillary Clinton suggested that Donald Trump ''doesn't want the American people to know.'' Mr. Trump said no."
+    assert speakers_for(debate, ["Mr. Trump"])[0].name == "Donald Trump"
 
 
 def test_a_shared_surname_goes_to_the_person_the_article_is_about() -> None:

@@ -59,8 +59,9 @@ def _name_words(name: str) -> tuple[str, ...]:
 
 
 def name_form(text: str) -> str:
-    """A name as written, without the possessive it was read with ("Hillary Clinton’s Claim …")."""
-    return re.sub(r"['’]s$", "", text.strip(" ,"))
+    """A name as written, without the possessive or quotation marks it was read with
+    ("Hillary Clinton’s Claim …", "Ava DuVernay’s ‘13th’", "Donald Trump ''doesn't …")."""
+    return re.sub(r"['’]s$", "", text.strip(" ,'\"‘’“”`")).strip(" ,")
 
 
 def normalise_name(name: str | None) -> str:
