@@ -182,8 +182,7 @@ def role_text(tokens: list[Token]) -> str:
     if titles is None:
         return text
     before = text[: titles.start()].rstrip(" ,")
-    start = tokens[0].idx
-    if any(t.pos_ == "NOUN" and t.idx - start < len(before) for t in tokens):
+    if any(t.pos_ == "NOUN" and t.lower_.rstrip(".") not in TITLE_WORDS for t in tokens):
         return before
     spelt = [TITLE_WORDS[w.lower()] for w in re.findall(r"(\w+)\.", titles.group())]
     return " ".join([before, *spelt]).strip()
