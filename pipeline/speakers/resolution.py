@@ -215,13 +215,12 @@ class Resolver:
             for e in self.ents
             if e.label_ in NAME_LABELS and name_words(e.text) and not (e.label_ == "NORP" and e.root.tag_ == "JJ")
         ]  # "Democrats" is a group, "Democratic" only describes one
-        headline_end = self.headline_end
-        body = sorted((e for e in names if e.start_char >= headline_end), key=lambda e: (e.label_ != "PERSON", e.start))
+        body = sorted((e for e in names if e.start_char >= self.headline_end), key=lambda e: (e.label_ != "PERSON", e.start))
         for ent in body:
             entity = self.link_name(ent.text, ent.label_, (ent.start_char, ent.end_char), title_before(ent))
             self.learn_role(ent, entity)
             self.note(ent, entity, is_source=False)
-        for ent in (e for e in names if e.start_char < headline_end):
+        for ent in (e for e in names if e.start_char < self.headline_end):
             prefixes = [ent[:k] for k in range(len(ent), 0, -1)]
             known = next(
                 (
@@ -355,7 +354,6 @@ class Resolver:
                 entity.heads.add(SYNONYMS.get(title, title))
                 entity.gender = entity.gender or TITLES[title]
         if role_tokens and entity.role is None:
-            role_tokens = list(doc[role_tokens[0].i : role_tokens[-1].i + 1])
             text = role_text(role_tokens)
             first_tok = role_tokens[0]
             proper = not first_tok.is_title or self.known_person(first_tok.text)  # "AFL-CIO President", "Trump lawyer"
